@@ -1,0 +1,122 @@
+"""Drawing samples from a Gaussian mixture, the question's way and the answer's way.
+
+Both draw :math:`x_i \\sim \\sum_k \\pi_k \\mathcal{N}(\\mu_k, \\sigma_k^2)`, and both
+are deterministic for a given ``seed``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import random
+
+import numpy as np
+
+from emlib.params import MixtureParams
+
+
+def _check_params(params: object) -> MixtureParams:
+    if not isinstance(params, MixtureParams):
+        raise TypeError(f"params must be a MixtureParams, got {type(params).__name__}")
+    return params
+
+
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    return int(seed)
+
+
+def _check_shape(shape: object, name: str) -> tuple[int, ...]:
+    dims = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
+    if not isinstance(dims, tuple) or not all(
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dims
+    ):
+        raise TypeError(f"{name} must be an int or a tuple of ints, got {shape!r}")
+    if len(dims) == 0 or any(d < 1 for d in dims):
+        raise ValueError(f"{name} must have positive dimensions, got {shape!r}")
+    return tuple(int(d) for d in dims)
+
+
+def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> list[list[float]]:
+    """Draw samples in the question's style: nested lists, one draw per component per cell.
+
+    For every cell :math:`(i, j)` it draws one value from *each* of the
+    :math:`K` components with :meth:`random.Random.gauss`, then keeps one of
+    them, chosen with probabilities :math:`\\pi_k` by :meth:`random.Random.choices`.
+    That costs :math:`K` Gaussian draws per kept sample and throws :math:`K-1`
+    of them away.
+
+    Parameters
+    ----------
+    params : MixtureParams
+        The mixture to draw from.
+    shape : tuple of int
+        ``(rows, columns)``.
+    seed : int
+        Seed of the ``random.Random`` generator (>= 0).
+
+    Returns
+    -------
+    list of list of float
+        ``rows`` lists of ``columns`` samples.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``params`` is not a ``MixtureParams``, ``shape`` is not two
+        positive integers, or ``seed`` is not a non-negative integer.
+    """
+    params = _check_params(params)
+    dims = _check_shape(shape, "shape")
+    if len(dims) != 2:
+        raise ValueError(f"shape must be (rows, columns), got {shape!r}")
+    rng = random.Random(_check_seed(seed))
+    means = params.means.tolist()
+    sds = np.sqrt(params.variances).tolist()
+    weights = params.weights.tolist()
+    rows, columns = dims
+    samples = []
+    for _ in range(rows):
+        row = []
+        for _ in range(columns):
+            one_from_each = [rng.gauss(mu, sd) for mu, sd in zip(means, sds)]
+            row.append(rng.choices(one_from_each, weights=weights)[0])
+        samples.append(row)
+    return samples
+
+
+def sample(params: MixtureParams, size: int | tuple[int, ...], seed: int) -> np.ndarray:
+    """Draw samples the answer's way: choose each sample's component first, then draw once.
+
+    With ``rng = numpy.random.default_rng(seed)``, the component labels
+    :math:`z_i \\in \\{0, \\dots, K-1\\}` are drawn with probabilities
+    :math:`\\pi_k`, then :math:`x_i \\sim \\mathcal{N}(\\mu_{z_i}, \\sigma_{z_i}^2)`
+    in one vectorized call.
+
+    Parameters
+    ----------
+    params : MixtureParams
+        The mixture to draw from.
+    size : int or tuple of int
+        Shape of the result, e.g. ``25_500`` or ``(255, 100)``.
+    seed : int
+        Seed of ``numpy.random.default_rng`` (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float64`` samples of shape ``size``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``params`` is not a ``MixtureParams``, ``size`` has a non-positive
+        or non-integer dimension, or ``seed`` is not a non-negative integer.
+    """
+    params = _check_params(params)
+    dims = _check_shape(size, "size")
+    rng = np.random.default_rng(_check_seed(seed))
+    labels = rng.choice(params.n_components, size=dims, p=params.weights)
+    return rng.normal(params.means[labels], np.sqrt(params.variances)[labels])
