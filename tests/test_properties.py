@@ -1,0 +1,70 @@
+"""Laws that hold for every input, checked with hypothesis."""
+
+import warnings
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emlib
+from emlib import MixtureParams
+
+
+@st.composite
+def mixtures(draw, max_components=4):
+    """A mixture with K in 1..4, means in [-10, 10], variances in [0.1, 10]."""
+    k = draw(st.integers(1, max_components))
+    means = draw(st.lists(st.floats(-10, 10), min_size=k, max_size=k))
+    variances = draw(st.lists(st.floats(0.1, 10), min_size=k, max_size=k))
+    raw = np.array(draw(st.lists(st.floats(0.05, 1.0), min_size=k, max_size=k)))
+    return MixtureParams(means=means, variances=variances, weights=raw / raw.sum())
+
+
+@st.composite
+def same_k_problems(draw):
+    """Data from a random mixture, and the usual kind of start for EM on it.
+
+    The start's means are K distinct data points and its variances the data's
+    variance (starts far from all data can make a component collapse, which
+    EM reports as an error; see test_bad_input.py).
+    """
+    truth = draw(mixtures())
+    k = truth.n_components
+    shape = draw(st.tuples(st.integers(1, 6), st.integers(20, 40)))
+    x = emlib.sample(truth, shape, seed=draw(st.integers(0, 2**32 - 1)))
+    picks = draw(st.lists(st.integers(0, x.size - 1), min_size=k, max_size=k, unique=True))
+    start = MixtureParams(means=x.ravel()[picks], variances=np.full(k, x.var()), weights=np.full(k, 1.0 / k))
+    return x, start
+
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+@SETTINGS
+@given(same_k_problems())
+def test_log_likelihood_never_decreases(problem):
+    x, start = problem
+    result = emlib.em_vectorized(x, start, tol=0, max_iter=15)
+    steps = np.diff(result.log_likelihood)
+    assert np.all(steps >= -1e-9 * np.abs(result.log_likelihood[1:]).max() - 1e-9)
+
+
+@SETTINGS
+@given(same_k_problems())
+def test_weights_stay_on_the_simplex(problem):
+    x, start = problem
+    weights = emlib.em_vectorized(x, start, tol=0, max_iter=10).params.weights
+    assert np.all(weights >= 0)
+    assert abs(weights.sum() - 1) < 1e-12
+
+
+@SETTINGS
+@given(same_k_problems())
+def test_broadcast_equals_vectorized(problem):
+    x, start = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = emlib.em_broadcast(x, start, tol=0, max_iter=5)
+        b = emlib.em_vectorized(x, start, tol=0, max_iter=5)
+    assert np.allclose(a.params.as_array(), b.params.as_array(), rtol=1e-9, atol=1e-12)
+    assert np.allclose(a.log_likelihood, b.log_likelihood, rtol=1e-9, atol=0)
