@@ -3,7 +3,7 @@
 import warnings
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 import emlib
@@ -40,11 +40,21 @@ def same_k_problems(draw):
 SETTINGS = settings(max_examples=60, deadline=None)
 
 
+def fit_or_reject(fit, x, start, **options):
+    """Run ``fit``; a draw where a component collapses onto one sample (EM's singularity) is not a case of the law."""
+    try:
+        return fit(x, start, **options)
+    except ValueError as err:
+        if "broke down" not in str(err):
+            raise
+        reject()
+
+
 @SETTINGS
 @given(same_k_problems())
 def test_log_likelihood_never_decreases(problem):
     x, start = problem
-    result = emlib.em_vectorized(x, start, tol=0, max_iter=15)
+    result = fit_or_reject(emlib.em_vectorized, x, start, tol=0, max_iter=15)
     steps = np.diff(result.log_likelihood)
     assert np.all(steps >= -1e-9 * np.abs(result.log_likelihood[1:]).max() - 1e-9)
 
@@ -53,7 +63,7 @@ def test_log_likelihood_never_decreases(problem):
 @given(same_k_problems())
 def test_weights_stay_on_the_simplex(problem):
     x, start = problem
-    weights = emlib.em_vectorized(x, start, tol=0, max_iter=10).params.weights
+    weights = fit_or_reject(emlib.em_vectorized, x, start, tol=0, max_iter=10).params.weights
     assert np.all(weights >= 0)
     assert abs(weights.sum() - 1) < 1e-12
 
@@ -64,7 +74,7 @@ def test_broadcast_equals_vectorized(problem):
     x, start = problem
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        a = emlib.em_broadcast(x, start, tol=0, max_iter=5)
-        b = emlib.em_vectorized(x, start, tol=0, max_iter=5)
+        a = fit_or_reject(emlib.em_broadcast, x, start, tol=0, max_iter=5)
+        b = fit_or_reject(emlib.em_vectorized, x, start, tol=0, max_iter=5)
     assert np.allclose(a.params.as_array(), b.params.as_array(), rtol=1e-9, atol=1e-12)
     assert np.allclose(a.log_likelihood, b.log_likelihood, rtol=1e-9, atol=0)

@@ -130,3 +130,20 @@ def check_fit_options(init: object, n_samples: int, tol: object, max_iter: objec
         raise TypeError(f"stop must be a string, one of {STOP_RULES}, got {type(stop).__name__}")
     if stop not in STOP_RULES:
         raise ValueError(f"unknown stop rule {stop!r}: use one of {STOP_RULES}")
+
+
+def check_int(value: object, name: str, *, minimum: int) -> int:
+    """Return ``value`` as an ``int``, refusing non-integers and values below ``minimum``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (booleans and floats are refused).
+    ValueError
+        If ``value < minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
