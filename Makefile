@@ -1,12 +1,14 @@
 # The two commands of the README, and a few helpers.
 #   make book   build the HTML book (creates .venv and installs on first use)
-#   make test   run every test: the package, then every notebook under nbval
+#   make test   build the book, then run every test: the package, the built site
+#               in headless Chromium (tests/test_site.py), every notebook under nbval
+#   make serve  serve the built book on http://localhost:8000 (no network needed)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test lab clean
+.PHONY: book test serve lab student clean
 
 # (Re)install whenever the requirements or the package metadata change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -21,12 +23,25 @@ book: $(INSTALLED)
 	@echo "The book is built. Open it in a browser:"
 	@echo "  file://$(CURDIR)/_build/html/index.html"
 
-test: $(INSTALLED)
+# Builds the book once; tests/test_site.py checks that build (_build/html).
+test: book
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax book
 
+# For a workshop room: HOST=0.0.0.0 shares it on the local network, PORT=... moves it.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve:
+	@test -f _build/html/index.html || $(MAKE) book
+	@echo "Serving the book on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory _build/html
+
 lab: $(INSTALLED)
 	$(BIN)/jupyter-lab --notebook-dir=book
+
+# Workshop handout: the chapters without solutions, and a zip of them.
+student: $(INSTALLED)
+	$(BIN)/python -m emlib.student --book book --out _build/student
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
