@@ -21,10 +21,10 @@ def as_grid(data: np.ndarray) -> np.ndarray:
 
 
 def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
-    """Responsibilities with one ``norm.pdf`` call per component.
+    r"""Responsibilities with one ``norm.pdf`` call per component.
 
-    .. math:: \\gamma_{ik} = \\frac{\\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)}
-                                {\\sum_{l} \\pi_l \\mathcal{N}(x_i \\mid \\mu_l, \\sigma_l^2)}
+    .. math:: \gamma_{ik} = \frac{\pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)}
+                                {\sum_{l} \pi_l \mathcal{N}(x_i \mid \mu_l, \sigma_l^2)}
 
     Parameters
     ----------
@@ -45,12 +45,12 @@ def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
 
 
 def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
-    """New parameters by broadcasting ``(rows, columns, 1)`` against ``(rows, columns, K)``.
+    r"""New parameters by broadcasting ``(rows, columns, 1)`` against ``(rows, columns, K)``.
 
-    .. math:: N_k = \\sum_i \\gamma_{ik}, \\quad
-              \\mu_k = \\frac{1}{N_k}\\sum_i \\gamma_{ik} x_i, \\quad
-              \\pi_k = \\frac{N_k}{N}, \\quad
-              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ik} (x_i - \\mu_k)^2
+    .. math:: N_k = \sum_i \gamma_{ik}, \quad
+              \mu_k = \frac{1}{N_k}\sum_i \gamma_{ik} x_i, \quad
+              \pi_k = \frac{N_k}{N}, \quad
+              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ik} (x_i - \mu_k)^2
     """
     column = x[..., np.newaxis]  # (rows, columns, 1)
     totals = responsibilities.sum(axis=(0, 1))  # (K,)

@@ -1,7 +1,7 @@
-"""The question's loops with the asker's own fix: :math:`N_k` computed once per pass.
+r"""The question's loops with the asker's own fix: :math:`N_k` computed once per pass.
 
 Everything is as in :mod:`emlib.original` (the same E-step), except that the
-total responsibility :math:`N_k = \\sum_i \\gamma_{ik}` is computed once before
+total responsibility :math:`N_k = \sum_i \gamma_{ik}` is computed once before
 each double loop instead of once per sample. The M-step's cost drops from
 :math:`O(N^2 K)` to :math:`O(N K)`, but every sample still goes through the
 Python interpreter several times.
@@ -17,12 +17,12 @@ from emlib.params import MixtureParams
 
 
 def m_step(rows: list[list[float]], responsibilities: list[np.ndarray]) -> MixtureParams:
-    """New parameters from two double loops, with :math:`N_k` hoisted out of them.
+    r"""New parameters from two double loops, with :math:`N_k` hoisted out of them.
 
-    .. math:: N_k = \\sum_i \\gamma_{ik}, \\quad
-              \\mu_k = \\sum_i \\frac{\\gamma_{ik} x_i}{N_k}, \\quad
-              \\pi_k = \\sum_i \\frac{\\gamma_{ik}}{N}, \\quad
-              \\sigma_k^2 = \\sum_i \\frac{\\gamma_{ik} (x_i - \\mu_k)^2}{N_k}
+    .. math:: N_k = \sum_i \gamma_{ik}, \quad
+              \mu_k = \sum_i \frac{\gamma_{ik} x_i}{N_k}, \quad
+              \pi_k = \sum_i \frac{\gamma_{ik}}{N}, \quad
+              \sigma_k^2 = \sum_i \frac{\gamma_{ik} (x_i - \mu_k)^2}{N_k}
     """
     n_components = responsibilities[0].shape[1]
     n_samples = len(rows) * len(rows[0])

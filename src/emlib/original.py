@@ -1,4 +1,4 @@
-"""EM as the Code Review question wrote it: loops over every sample, slow on purpose.
+r"""EM as the Code Review question wrote it: loops over every sample, slow on purpose.
 
 This reconstructs the *structure and costs* of the question's program
 (https://codereview.stackexchange.com/questions/223852) in our own code:
@@ -9,7 +9,7 @@ This reconstructs the *structure and costs* of the question's program
 * the M-step has two double loops over rows and columns, and reads the number
   of columns by converting the whole data set to an array, once per row;
 * every term of the M-step is divided by the total responsibility
-  :math:`N_k = \\sum_i \\gamma_{ik}`, recomputed with ``sum(sum(...))`` over all
+  :math:`N_k = \sum_i \gamma_{ik}`, recomputed with ``sum(sum(...))`` over all
   responsibilities *for every sample*: :math:`N` passes over :math:`N` values,
   so the M-step's cost grows as :math:`N^2`.
 
@@ -33,17 +33,17 @@ def as_rows(data: np.ndarray) -> list[list[float]]:
 
 
 def e_step(rows: list[list[float]], params: MixtureParams) -> tuple[list[np.ndarray], float]:
-    """Responsibilities :math:`\\gamma_{ik}`, one scalar at a time.
+    r"""Responsibilities :math:`\gamma_{ik}`, one scalar at a time.
 
-    .. math:: \\gamma_{ik} = \\frac{\\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)}
-                                {\\sum_{l} \\pi_l \\mathcal{N}(x_i \\mid \\mu_l, \\sigma_l^2)}
+    .. math:: \gamma_{ik} = \frac{\pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)}
+                                {\sum_{l} \pi_l \mathcal{N}(x_i \mid \mu_l, \sigma_l^2)}
 
     Returns
     -------
     responsibilities : list of numpy.ndarray
         One ``(columns, K)`` array per row, built from a list of per-sample lists.
     log_likelihood : float
-        :math:`\\ell = \\sum_i \\log \\sum_k \\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)`.
+        :math:`\ell = \sum_i \log \sum_k \pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)`.
     """
     means, variances, weights = params.means.tolist(), params.variances.tolist(), params.weights.tolist()
     components = range(len(means))
@@ -62,11 +62,11 @@ def e_step(rows: list[list[float]], params: MixtureParams) -> tuple[list[np.ndar
 
 
 def m_step(rows: list[list[float]], responsibilities: list[np.ndarray]) -> MixtureParams:
-    """New parameters from two double loops, recomputing :math:`N_k` for every sample.
+    r"""New parameters from two double loops, recomputing :math:`N_k` for every sample.
 
-    .. math:: \\mu_k = \\sum_i \\frac{\\gamma_{ik} x_i}{N_k}, \\quad
-              \\pi_k = \\sum_i \\frac{\\gamma_{ik}}{N}, \\quad
-              \\sigma_k^2 = \\sum_i \\frac{\\gamma_{ik} (x_i - \\mu_k)^2}{N_k}
+    .. math:: \mu_k = \sum_i \frac{\gamma_{ik} x_i}{N_k}, \quad
+              \pi_k = \sum_i \frac{\gamma_{ik}}{N}, \quad
+              \sigma_k^2 = \sum_i \frac{\gamma_{ik} (x_i - \mu_k)^2}{N_k}
     """
     n_components = responsibilities[0].shape[1]
     n_samples = len(rows) * len(rows[0])

@@ -1,9 +1,9 @@
-"""Parameters of a one-dimensional Gaussian mixture, and the question's setting.
+r"""Parameters of a one-dimensional Gaussian mixture, and the question's setting.
 
 Notation (the book's notation table): a mixture of :math:`K` components with
-means :math:`\\mu_k`, variances :math:`\\sigma_k^2` and weights :math:`\\pi_k`,
+means :math:`\mu_k`, variances :math:`\sigma_k^2` and weights :math:`\pi_k`,
 
-.. math:: p(x) = \\sum_{k=1}^{K} \\pi_k \\, \\mathcal{N}(x \\mid \\mu_k, \\sigma_k^2).
+.. math:: p(x) = \sum_{k=1}^{K} \pi_k \, \mathcal{N}(x \mid \mu_k, \sigma_k^2).
 """
 
 from __future__ import annotations
@@ -15,21 +15,21 @@ import numpy as np
 from emlib.validation import as_real_array
 
 WEIGHT_SUM_TOLERANCE = 1e-8
-"""How far from 1 the weights :math:`\\sum_k \\pi_k` may sum (rounding only)."""
+r"""How far from 1 the weights :math:`\sum_k \pi_k` may sum (rounding only)."""
 
 
 @dataclass(frozen=True)
 class MixtureParams:
-    """Means, variances and weights of a :math:`K`-component Gaussian mixture.
+    r"""Means, variances and weights of a :math:`K`-component Gaussian mixture.
 
     Parameters
     ----------
     means : array_like, shape (K,)
-        Component means :math:`\\mu_k`, finite.
+        Component means :math:`\mu_k`, finite.
     variances : array_like, shape (K,)
-        Component variances :math:`\\sigma_k^2`, finite and > 0.
+        Component variances :math:`\sigma_k^2`, finite and > 0.
     weights : array_like, shape (K,)
-        Mixing weights :math:`\\pi_k`, each >= 0, summing to 1 within
+        Mixing weights :math:`\pi_k`, each >= 0, summing to 1 within
         ``WEIGHT_SUM_TOLERANCE``.
 
     Raises
@@ -88,7 +88,7 @@ class MixtureParams:
         return np.stack([self.means, self.variances, self.weights])
 
     def max_abs_change(self, other: MixtureParams) -> float:
-        """The largest absolute difference of any parameter, :math:`\\max |\\theta' - \\theta|`.
+        r"""The largest absolute difference of any parameter, :math:`\max |\theta' - \theta|`.
 
         This is the question's stopping statistic.
 

@@ -51,10 +51,10 @@ def _check_title(title: object) -> str:
 def data_and_densities(
     x: object, params: MixtureParams, *, bins: int = 60, title: str = "The data and the mixture it is drawn from"
 ) -> Figure:
-    """Histogram of the samples with each weighted component density and their sum.
+    r"""Histogram of the samples with each weighted component density and their sum.
 
-    Draws :math:`\\pi_k \\mathcal{N}(x \\mid \\mu_k, \\sigma_k^2)` for every
-    :math:`k` and the mixture :math:`p(x) = \\sum_k \\pi_k \\mathcal{N}(x \\mid \\mu_k, \\sigma_k^2)`
+    Draws :math:`\pi_k \mathcal{N}(x \mid \mu_k, \sigma_k^2)` for every
+    :math:`k` and the mixture :math:`p(x) = \sum_k \pi_k \mathcal{N}(x \mid \mu_k, \sigma_k^2)`
     over a density-normalised histogram of :math:`x_i`.
 
     Parameters
@@ -113,14 +113,14 @@ def data_and_densities(
 
 @dataclass(frozen=True)
 class EMPath:
-    """The parameters EM visits, and the log-likelihood at each.
+    r"""The parameters EM visits, and the log-likelihood at each.
 
     Attributes
     ----------
     params : tuple of MixtureParams, length T + 1
-        :math:`\\theta^{(0)}` (the start) to :math:`\\theta^{(T)}`.
+        :math:`\theta^{(0)}` (the start) to :math:`\theta^{(T)}`.
     log_likelihood : numpy.ndarray, shape (T + 1,)
-        :math:`\\ell(\\theta^{(t)})` for every entry of ``params``.
+        :math:`\ell(\theta^{(t)})` for every entry of ``params``.
     """
 
     params: tuple[MixtureParams, ...]
@@ -128,17 +128,17 @@ class EMPath:
 
     @property
     def means(self) -> np.ndarray:
-        """:math:`\\mu_k^{(t)}`, shape ``(T + 1, K)``."""
+        r""":math:`\mu_k^{(t)}`, shape ``(T + 1, K)``."""
         return np.array([p.means for p in self.params])
 
 
 def em_path(fit: Callable[..., EMResult], x: object, init: MixtureParams, n_iter: int) -> EMPath:
-    """Run ``n_iter`` EM iterations one at a time and record every iterate.
+    r"""Run ``n_iter`` EM iterations one at a time and record every iterate.
 
     EM's next parameters depend only on the data and the current parameters,
     so chaining ``fit(x, theta, tol=0, max_iter=1)`` calls visits exactly the
     parameters one ``fit(x, init, tol=0, max_iter=n_iter)`` call does. One
-    more call gives :math:`\\ell(\\theta^{(T)})`.
+    more call gives :math:`\ell(\theta^{(T)})`.
 
     Parameters
     ----------
@@ -147,7 +147,7 @@ def em_path(fit: Callable[..., EMResult], x: object, init: MixtureParams, n_iter
     x : array_like
         The samples.
     init : MixtureParams
-        :math:`\\theta^{(0)}`.
+        :math:`\theta^{(0)}`.
     n_iter : int
         :math:`T`, iterations to run (>= 1).
 
@@ -180,11 +180,11 @@ def em_path(fit: Callable[..., EMResult], x: object, init: MixtureParams, n_iter
 def em_trajectory(
     path: EMPath, *, true: MixtureParams | None = None, title: str = "EM's estimates over the iterations"
 ) -> Figure:
-    """Two panels: the means :math:`\\mu_k^{(t)}` over iterations, and what each iteration gains.
+    r"""Two panels: the means :math:`\mu_k^{(t)}` over iterations, and what each iteration gains.
 
-    The right panel plots :math:`\\ell(\\theta^{(t)}) - \\ell(\\theta^{(t-1)})`
+    The right panel plots :math:`\ell(\theta^{(t)}) - \ell(\theta^{(t-1)})`
     on a log axis. EM never lowers the log-likelihood, so every gain is
-    :math:`\\ge 0`; gains that are 0 to rounding are left out (a log axis
+    :math:`\ge 0`; gains that are 0 to rounding are left out (a log axis
     cannot show them).
 
     Parameters

@@ -1,6 +1,6 @@
-"""Drawing samples from a Gaussian mixture, the question's way and the answer's way.
+r"""Drawing samples from a Gaussian mixture, the question's way and the answer's way.
 
-Both draw :math:`x_i \\sim \\sum_k \\pi_k \\mathcal{N}(\\mu_k, \\sigma_k^2)`, and both
+Both draw :math:`x_i \sim \sum_k \pi_k \mathcal{N}(\mu_k, \sigma_k^2)`, and both
 are deterministic for a given ``seed``.
 """
 
@@ -40,11 +40,11 @@ def _check_shape(shape: object, name: str) -> tuple[int, ...]:
 
 
 def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> list[list[float]]:
-    """Draw samples in the question's style: nested lists, one draw per component per cell.
+    r"""Draw samples in the question's style: nested lists, one draw per component per cell.
 
     For every cell :math:`(i, j)` it draws one value from *each* of the
     :math:`K` components with :meth:`random.Random.gauss`, then keeps one of
-    them, chosen with probabilities :math:`\\pi_k` by :meth:`random.Random.choices`.
+    them, chosen with probabilities :math:`\pi_k` by :meth:`random.Random.choices`.
     That costs :math:`K` Gaussian draws per kept sample and throws :math:`K-1`
     of them away.
 
@@ -88,11 +88,11 @@ def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> li
 
 
 def sample(params: MixtureParams, size: int | tuple[int, ...], seed: int) -> np.ndarray:
-    """Draw samples the answer's way: choose each sample's component first, then draw once.
+    r"""Draw samples the answer's way: choose each sample's component first, then draw once.
 
     With ``rng = numpy.random.default_rng(seed)``, the component labels
-    :math:`z_i \\in \\{0, \\dots, K-1\\}` are drawn with probabilities
-    :math:`\\pi_k`, then :math:`x_i \\sim \\mathcal{N}(\\mu_{z_i}, \\sigma_{z_i}^2)`
+    :math:`z_i \in \{0, \dots, K-1\}` are drawn with probabilities
+    :math:`\pi_k`, then :math:`x_i \sim \mathcal{N}(\mu_{z_i}, \sigma_{z_i}^2)`
     in one vectorized call.
 
     Parameters

@@ -77,7 +77,7 @@ def time_per_iteration(
 
 
 def growth_exponent(sizes: object, seconds: object) -> tuple[float, float]:
-    """Fit :math:`t = c N^{b}` by least squares on :math:`\\log t = \\log c + b \\log N`.
+    r"""Fit :math:`t = c N^{b}` by least squares on :math:`\log t = \log c + b \log N`.
 
     Parameters
     ----------

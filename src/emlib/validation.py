@@ -86,12 +86,12 @@ def check_data(x: object) -> np.ndarray:
 
 
 def check_fit_options(init: object, n_samples: int, tol: object, max_iter: object, stop: object) -> None:
-    """Validate the arguments every fitter shares.
+    r"""Validate the arguments every fitter shares.
 
     Parameters
     ----------
     init : MixtureParams
-        The start; needs :math:`K \\le N`.
+        The start; needs :math:`K \le N`.
     n_samples : int
         :math:`N`, the number of samples.
     tol : float
