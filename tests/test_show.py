@@ -23,7 +23,7 @@ def test_source_joins_several_objects_in_order():
 
 
 def test_source_accepts_modules_and_classes():
-    assert show.source(hoisted).text.startswith('"""The question\'s loops')
+    assert show.source(hoisted).text.startswith('r"""The question\'s loops')
     assert "class MixtureParams" in show.source(emlib.MixtureParams).text
 
 
