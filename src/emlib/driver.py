@@ -21,6 +21,9 @@ EStep = Callable[[Any, MixtureParams], tuple[Any, float]]
 MStep = Callable[[Any, Any], MixtureParams]
 """``m_step(data, responsibilities) -> new params``."""
 
+Step = Callable[[Any, MixtureParams], tuple[MixtureParams, float]]
+"""``step(data, params) -> (new params, log_likelihood)``: a whole iteration in one call."""
+
 
 @dataclass(frozen=True)
 class EMResult:
@@ -70,8 +73,9 @@ def run_em(
     init: MixtureParams,
     *,
     prepare: Callable[[np.ndarray], Any],
-    e_step: EStep,
-    m_step: MStep,
+    e_step: EStep | None = None,
+    m_step: MStep | None = None,
+    step: Step | None = None,
     tol: float,
     max_iter: int,
     stop: str,
@@ -88,11 +92,16 @@ def run_em(
         Turns the validated ``float64`` array into the layout the steps use.
     e_step, m_step : callable
         One version's E-step and M-step (see :data:`EStep`, :data:`MStep`).
+    step : callable, optional
+        Instead of ``e_step`` and ``m_step``: both in one call (see :data:`Step`),
+        for a version that never holds all the responsibilities at once.
     tol, max_iter, stop
         The stopping rule (see :func:`has_converged`).
 
     Raises
     ------
+    TypeError
+        If neither ``step`` nor both ``e_step`` and ``m_step`` are given, or both kinds are.
     TypeError, ValueError
         For bad input (see :func:`emlib.validation.check_data` and
         :func:`emlib.validation.check_fit_options`), before any work is done.
@@ -100,6 +109,9 @@ def run_em(
         If EM breaks down (a component loses all its responsibility, or a
         variance collapses to 0), naming the iteration.
     """
+    given = (e_step is not None, m_step is not None, step is not None)
+    if given not in ((True, True, False), (False, False, True)):
+        raise TypeError("run_em needs e_step and m_step, or one fused step instead of both")
     data = check_data(x)
     check_fit_options(init, data.size, tol, max_iter, stop)
     prepared = prepare(data)
@@ -109,8 +121,11 @@ def run_em(
     for iteration in range(1, max_iter + 1):
         try:
             with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
-                responsibilities, log_likelihood = e_step(prepared, params)
-                new_params = m_step(prepared, responsibilities)
+                if step is None:
+                    responsibilities, log_likelihood = e_step(prepared, params)
+                    new_params = m_step(prepared, responsibilities)
+                else:
+                    new_params, log_likelihood = step(prepared, params)
         except (FloatingPointError, ZeroDivisionError, ValueError) as err:
             raise ValueError(
                 f"EM broke down in iteration {iteration} ({err}): a component received no responsibility or every density "

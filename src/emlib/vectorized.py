@@ -1,25 +1,85 @@
-"""The destination: flat data, components first, samples last, E-step in log space.
+"""The destination: flat data, components first, matrix products, one ``exp``, cache-sized blocks.
 
-* The data are flattened to one axis of length :math:`N` (rows and columns
-  mean nothing to EM).
-* Arrays are ``(K, N)``: the long axis last, so every reduction over samples
-  runs along contiguous memory.
-* The E-step works with log-densities and the log-sum-exp trick,
+The readable functions (:func:`log_weighted_densities`, :func:`normalize`,
+:func:`e_step`, :func:`m_step`) work on whole arrays. :func:`em_vectorized`
+runs the same computation block by block (:func:`sweep`), with two shortcuts
+that it takes only when the numbers show they are safe. The ideas:
 
-  .. math:: \\log \\sum_k e^{a_k} = m + \\log \\sum_k e^{a_k - m}, \\quad m = \\max_k a_k,
+* **Layout.** The data are flattened to one axis of length :math:`N` (rows and
+  columns mean nothing to EM), and every table is ``(K, N)``: components on
+  the first axis, samples on the last, so each component's :math:`N` values
+  are contiguous in memory.
+* **An affine map is a matrix product.** Each component sees the samples
+  through its standardized deviation :math:`z_{ki} = (x_i - \\mu_k) / (\\sqrt2\\,\\sigma_k)`,
+  an affine function of :math:`x_i`. Stacked over a row of ones, ``(2, N)``,
+  the samples give the whole table as one product with ``(K, 2)``
+  coefficients (:func:`with_ones`, :func:`deviation_coefficients`), and
+  :math:`a_{ki} = \\log \\pi_k + \\log \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2) = c_k - z_{ki}^2`.
+* **One exponential.** The log-sum-exp trick (:func:`normalize`) turns the
+  table into responsibilities :math:`\\gamma_{ki}` in place, with one ``exp``
+  per entry, and yields the log-likelihood on the way.
+* **Sums, not arrays.** The M-step needs three sums per component: :math:`N_k`,
+  :math:`\\sum_i \\gamma_{ki} u_i` and :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2` about some
+  point :math:`r_k` (:func:`params_from_sums`). :func:`m_step` takes the
+  squares about the new means, in a second pass over the responsibilities.
+* **Centering.** All of this uses :math:`u_i = x_i - c`, with :math:`c` the
+  mean of the data, so that data far from 0 (say :math:`10^6 \\pm 1`) keep
+  their digits in the products.
 
-  so starts far from the data (where every density underflows to 0) still
-  give finite responsibilities.
+What :func:`em_vectorized` adds, per iteration:
+
+* **Blocks.** It runs the E-step and the sums on one block of samples at a
+  time (:class:`Blocks`), so that a block's table stays in the CPU's cache
+  between the product, the ``exp`` and the sums, and the sums simply add up
+  over the blocks. Memory beyond the data is a few block-sized arrays,
+  whatever :math:`N` (``chunk_size`` sets the block length).
+* **One product for the table, one for the sums.** Multiplied out,
+  :math:`a_k(u) = c_k - z_k(u)^2` is a quadratic in :math:`u`
+  (:func:`log_density_polynomial`), so the table is a single ``(K, 3)``
+  product with the rows :math:`u_i, 1, u_i^2`; and the three sums, with the
+  squares about the center (:math:`r_k = 0`), are the product of the
+  responsibilities with the same rows. Everything is one sweep over the data.
+* **Safety checks.** Multiplying out subtracts nearly equal numbers when
+  :math:`|z_{ki}|` is large, and so does the one-sweep variance
+  :math:`\\frac{1}{N_k}\\sum_i \\gamma_{ki} u_i^2 - m_k^2` when a component is narrow and
+  far from the center. :func:`sweep` evaluates the quadratic at the two ends
+  of the data (a few numbers) and squares :math:`z_{ki}` instead when more
+  than :data:`DIGITS_AT_RISK` digits are at stake; :func:`em_step` checks
+  the variance and, when it would lose as many digits, sweeps once more to
+  take the squares about the new means, as :func:`m_step` does. The same
+  ends tell whether a sample can be so far from every component that its
+  densities underflow; when none can, the subtraction of the largest
+  log-density before ``exp`` is skipped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 
 from emlib.driver import EMResult, run_em
 from emlib.params import MixtureParams
+from emlib.validation import check_int
 
 LOG_2PI = np.log(2 * np.pi)
+
+CACHE_ENTRIES = 2**16
+"""Largest ``(K, block)`` table by default (8 bytes an entry: 512 KiB), small enough for the CPU's cache.
+
+It also keeps each matrix product small enough (:math:`3 K B` multiplications)
+that OpenBLAS computes it on one thread: splitting it costs more than it saves.
+"""
+
+MEMORY_SHARE = 0.8
+"""By default the work arrays, :math:`(K + 4) B` values, take at most this share of the memory
+that two ``(K, N)`` tables would, less the data's :math:`N` values."""
+
+SAFE_LOG_DENSITY = -600.0
+"""Above this, :math:`e^{a}` is a normal ``float64`` with room to spare (the smallest is about :math:`e^{-708}`)."""
+
+DIGITS_AT_RISK = 4
+"""How many of the 16 significant digits a shortcut may cost before the careful way is taken instead."""
 
 
 def flatten(data: np.ndarray) -> np.ndarray:
@@ -27,56 +87,304 @@ def flatten(data: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(data.ravel())
 
 
-def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
-    """:math:`a_{ki} = \\log \\pi_k - \\tfrac12 \\log(2\\pi\\sigma_k^2) - (x_i-\\mu_k)^2 / (2\\sigma_k^2)`, shape ``(K, N)``."""
-    means = params.means[:, np.newaxis]
-    variances = params.variances[:, np.newaxis]
+def with_ones(x: np.ndarray) -> np.ndarray:
+    """The samples over a row of ones, shape ``(2, N)``: an affine map of :math:`x_i` is then a matrix product."""
+    return np.stack([x, np.ones_like(x)])
+
+
+def log_normalizers(params: MixtureParams) -> np.ndarray:
+    """:math:`c_k = \\log \\pi_k - \\tfrac12 \\log(2\\pi\\sigma_k^2)`, shape ``(K,)``: the log-density at the mean."""
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: a component with no mass
-        log_weights = np.log(params.weights)[:, np.newaxis]
-    return log_weights - 0.5 * (LOG_2PI + np.log(variances)) - (x - means) ** 2 / (2 * variances)
+        log_weights = np.log(params.weights)
+    return log_weights - 0.5 * (LOG_2PI + np.log(params.variances))
+
+
+def deviation_coefficients(means: np.ndarray, variances: np.ndarray) -> np.ndarray:
+    """The ``(K, 2)`` matrix :math:`B` with :math:`B \\,[x_i; 1] = (x_i - \\mu_k) / (\\sqrt 2\\,\\sigma_k)`."""
+    scale = 1 / np.sqrt(2 * variances)
+    return np.stack([scale, -means * scale], axis=1)
+
+
+def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
+    """:math:`a_{ki} = \\log \\pi_k + \\log \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2) = c_k - z_{ki}^2`, shape ``(K, N)``.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N,)
+    params : MixtureParams
+    """
+    center = x.mean()  # measure from the middle of the data (see the module's notes)
+    z = deviation_coefficients(params.means - center, params.variances) @ with_ones(x - center)  # (K, 2) @ (2, N)
+    return log_normalizers(params)[:, np.newaxis] - z**2
+
+
+def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool = True) -> float:
+    """Turn log-densities :math:`a_{ki}` into responsibilities, in place; return the log-likelihood.
+
+    .. math:: \\gamma_{ki} = \\frac{e^{a_{ki} - m_i}}{\\sum_l e^{a_{li} - m_i}}, \\quad
+              m_i = \\max_k a_{ki}, \\qquad
+              \\ell = \\sum_i \\Bigl(m_i + \\log \\sum_k e^{a_{ki} - m_i}\\Bigr)
+
+    Subtracting :math:`m_i` changes nothing mathematically, but keeps the
+    largest term at :math:`e^0 = 1`, so the sum never underflows to 0 however
+    far the parameters are from the data.
+
+    Parameters
+    ----------
+    table : numpy.ndarray, shape (K, N)
+        :math:`a_{ki}` on input, :math:`\\gamma_{ki}` on output.
+    work : numpy.ndarray, shape (N,), optional
+        Scratch space, to reuse between calls.
+    shift : bool, default True
+        ``False`` skips the subtraction (:math:`m_i = 0`): safe only when every
+        sample has some :math:`a_{ki}` above about -700.
+    """
+    scratch = np.empty(table.shape[1]) if work is None else work
+    log_likelihood = 0.0
+    if shift:
+        peak = table.max(axis=0, out=scratch)  # m_i
+        table -= peak
+        log_likelihood += peak.sum()
+    np.exp(table, out=table)  # the only exp
+    total = table.sum(axis=0, out=scratch)
+    table /= total
+    return float(log_likelihood + np.log(total, out=total).sum())
 
 
 def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
-    """Responsibilities :math:`\\gamma_{ki} = e^{a_{ki} - m_i} / \\sum_l e^{a_{li} - m_i}`, shape ``(K, N)``.
+    """Responsibilities :math:`\\gamma_{ki}` of every component for every sample, in log space.
 
-    Subtracting :math:`m_i = \\max_k a_{ki}` before ``exp`` changes nothing
-    mathematically, but keeps the largest term at :math:`e^0 = 1`, so the
-    denominator never underflows to 0 however far the start is from the data.
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N,)
+    params : MixtureParams
 
     Returns
     -------
     responsibilities : numpy.ndarray, shape (K, N)
     log_likelihood : float
-        :math:`\\ell = \\sum_i \\log \\sum_k e^{a_{ki}}`.
+        :math:`\\ell = \\sum_i \\log \\sum_k \\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)`.
     """
-    log_dens = log_weighted_densities(x, params)
-    peak = log_dens.max(axis=0)  # (N,): the largest term of each sample, m_i
-    scaled = np.exp(log_dens - peak)  # (K, N), every value in [0, 1], the largest exactly 1
-    total = scaled.sum(axis=0)  # (N,), in [1, K]: cannot underflow
-    log_likelihood = (peak + np.log(total)).sum()  # log-sum-exp, summed over samples
-    return scaled / total, float(log_likelihood)
+    table = log_weighted_densities(x, params)
+    log_likelihood = normalize(table)
+    return table, log_likelihood
+
+
+def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int, center: float = 0.0) -> MixtureParams:
+    """New parameters from :math:`\\sum_i \\gamma_{ki} u_i`, :math:`N_k` and :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2`, :math:`u_i = x_i - c`.
+
+    .. math:: \\mu_k = c + m_k, \\quad m_k = \\frac{1}{N_k}\\sum_i \\gamma_{ki} u_i, \\quad
+              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ki} (u_i - r_k)^2 - (m_k - r_k)^2, \\quad
+              \\pi_k = \\frac{N_k}{N}
+
+    The variance is exact for any :math:`r_k`, and accurate when :math:`r_k`
+    is within a few standard deviations of :math:`m_k`.
+
+    Parameters
+    ----------
+    sums : numpy.ndarray, shape (K, 3)
+        Columns :math:`\\sum_i \\gamma_{ki} u_i`, :math:`N_k`, :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2`.
+    about : float or numpy.ndarray, shape (K,)
+        The points :math:`r_k`, measured from :math:`c`.
+    n_samples : int
+        :math:`N`.
+    center : float, default 0
+        :math:`c`.
+    """
+    weighted_u, totals, squares = sums.T
+    shifted_means = weighted_u / totals  # m_k
+    variances = squares / totals - (shifted_means - about) ** 2
+    return MixtureParams(means=center + shifted_means, variances=variances, weights=totals / n_samples)
 
 
 def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
-    """New parameters from sums along the sample axis.
+    """New parameters: weighted sums along the sample axis, the squares about the new means.
 
     .. math:: N_k = \\sum_i \\gamma_{ki}, \\quad
               \\mu_k = \\frac{1}{N_k}\\sum_i \\gamma_{ki} x_i, \\quad
-              \\pi_k = \\frac{N_k}{N}, \\quad
-              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ki} (x_i - \\mu_k)^2
+              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ki} (x_i - \\mu_k)^2, \\quad
+              \\pi_k = \\frac{N_k}{N}
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N,)
+    responsibilities : numpy.ndarray, shape (K, N)
     """
-    totals = responsibilities.sum(axis=1)  # (K,)
-    means = responsibilities @ x / totals
-    variances = (responsibilities * (x - means[:, np.newaxis]) ** 2).sum(axis=1) / totals
-    return MixtureParams(means=means, variances=variances, weights=totals / x.size)
+    first = responsibilities @ with_ones(x).T  # (K, 2): sum of gamma x, N_k
+    means = first[:, 0] / first[:, 1]
+    squares = np.vecdot(responsibilities, (x - means[:, np.newaxis]) ** 2)  # (K,)
+    return params_from_sums(np.column_stack([first, squares]), means, x.size)
+
+
+class Blocks:
+    """The centered samples cut into blocks, with work arrays that every block and iteration reuses.
+
+    Iterating yields, for each block of :math:`B` samples, its ``(3, B)``
+    rows :math:`u_i = x_i - c`, 1 and :math:`u_i^2`, room for its ``(K, B)``
+    table, and a ``(B,)`` scratch row for :func:`normalize`.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray
+        Validated samples, any shape; **centered in place** (``run_em`` hands
+        over its own copy), so that no second array of :math:`N` values is needed.
+    n_components : int
+        :math:`K`.
+    block_size : int
+        Largest number of samples per block (>= 1); the blocks are made equal.
+
+    Attributes
+    ----------
+    center : float
+        :math:`c`, the mean of the samples.
+    ends : numpy.ndarray, shape (3, 2)
+        The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`.
+    size : int
+        :math:`N`.
+    """
+
+    def __init__(self, samples: np.ndarray, n_components: int, block_size: int) -> None:
+        u = flatten(samples)
+        self.center = float(u.mean())
+        u -= self.center
+        low, high = u.min(), u.max()
+        self.ends = np.array([[low, high], [1.0, 1.0], [low**2, high**2]])
+        self.size = u.size
+        n_blocks = -(-self.size // block_size)  # ceiling division
+        length = -(-self.size // n_blocks)
+        rows, table, scratch = np.empty((3, length)), np.empty((n_components, length)), np.empty(length)
+        rows[1] = 1.0
+        self._blocks = []
+        for start in range(0, self.size, length):
+            n = min(length, self.size - start)  # the last block may be shorter: it uses the first n columns
+            self._blocks.append((u[start : start + n], rows[:, :n], table[:, :n], scratch[:n]))
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for u, rows, table, scratch in self._blocks:
+            rows[0] = u
+            np.square(u, out=rows[2])
+            yield rows, table, scratch
+
+
+def default_block_size(n_samples: int, n_components: int) -> int:
+    """Samples per block: at most :data:`CACHE_ENTRIES` table entries, and work arrays within :data:`MEMORY_SHARE`.
+
+    Fewer blocks mean fewer Python calls; smaller blocks stay in the cache
+    and bound the memory: :math:`(K + 4) B \\le s\\,(2K - 1) N` values.
+    """
+    k = n_components
+    return max(1, min(CACHE_ENTRIES // k, int(MEMORY_SHARE * (2 * k - 1) * n_samples / (k + 4))))
+
+
+def log_density_polynomial(constants: np.ndarray, shifted_means: np.ndarray, variances: np.ndarray) -> np.ndarray:
+    """:math:`a_k(u) = c_k - (u - m_k)^2 / (2\\sigma_k^2)` multiplied out over the rows :math:`u, 1, u^2`: ``(K, 3)``.
+
+    .. math:: a_k(u) = \\frac{m_k}{\\sigma_k^2}\\, u + \\Bigl(c_k - \\frac{m_k^2}{2\\sigma_k^2}\\Bigr) - \\frac{1}{2\\sigma_k^2}\\, u^2
+    """
+    precision = 1 / variances
+    linear = shifted_means * precision
+    return np.array([linear, constants - 0.5 * shifted_means * linear, -0.5 * precision]).T
+
+
+def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\\ell`.
+
+    The squares in the sums are about the center, or exactly about the points
+    ``about`` (measured from the center) if given. The log-densities at the
+    two ends of the data decide the shortcuts: the table as one product with
+    the quadratic unless that would cost :data:`DIGITS_AT_RISK` digits
+    (:math:`z_{ki}^2 \\ge 10^D` at an end), and no subtraction before ``exp``
+    when some component is above :data:`SAFE_LOG_DENSITY` at both ends, hence
+    everywhere in between.
+    """
+    shifted_means = params.means - blocks.center  # m_k
+    constants = log_normalizers(params)
+    polynomial = log_density_polynomial(constants, shifted_means, params.variances)
+    # a_k at the smallest and the largest u: K pairs of numbers, quicker in plain Python than in NumPy
+    at_ends = (polynomial @ blocks.ends).tolist()
+    shift = max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
+    careful = max(c - min(pair) for c, pair in zip(constants.tolist(), at_ends)) >= 10.0**DIGITS_AT_RISK  # z^2
+    deviations = deviation_coefficients(shifted_means, params.variances) if careful else None
+    sums = np.zeros((params.n_components, 3))
+    log_likelihood = 0.0
+    for rows, table, scratch in blocks:
+        if careful:
+            np.square(np.matmul(deviations, rows[:2], out=table), out=table)  # z_ki^2
+            np.subtract(constants[:, np.newaxis], table, out=table)  # a_ki = c_k - z_ki^2
+        else:
+            np.matmul(polynomial, rows, out=table)  # a_ki
+        log_likelihood += normalize(table, scratch, shift=shift)  # now gamma_ki
+        block_sums = table @ rows.T  # (K, 3): sums of gamma u, gamma, gamma u^2
+        if about is not None:
+            block_sums[:, 2] = np.vecdot(table, (rows[0] - about[:, np.newaxis]) ** 2)
+        sums += block_sums
+    return sums, log_likelihood
+
+
+def loses_digits(sums: np.ndarray) -> bool:
+    """Whether :math:`\\sigma_k^2 = \\frac1{N_k}\\sum_i \\gamma_{ki} u_i^2 - m_k^2` would lose more than :data:`DIGITS_AT_RISK` digits.
+
+    The subtraction cancels the digits that :math:`\\sigma_k^2` and the mean
+    square do not share: many, when a component is narrow and far from the
+    center, or collapses onto a few samples.
+    """
+    # mean square > 10^D variance, both times N_k^2 (K numbers: plain Python is quicker than NumPy)
+    return any(
+        squares * total > 10.0**DIGITS_AT_RISK * (squares * total - weighted_u**2)
+        for weighted_u, total, squares in sums.tolist()
+    )
+
+
+def em_step(blocks: Blocks, params: MixtureParams) -> tuple[MixtureParams, float]:
+    """One EM iteration: one sweep over the blocks, and a second when the first would lose digits.
+
+    Returns
+    -------
+    params : MixtureParams
+        The parameters after the M-step.
+    log_likelihood : float
+        :math:`\\ell` at the parameters the iteration started from.
+    """
+    sums, log_likelihood = sweep(blocks, params)
+    about = 0.0  # the squares are about the center
+    if loses_digits(sums):
+        about = sums[:, 0] / sums[:, 1]  # the new means, from the center
+        sums, _ = sweep(blocks, params, about)
+    return params_from_sums(sums, about, blocks.size, blocks.center), log_likelihood
 
 
 def em_vectorized(
-    x: object, init: MixtureParams, *, tol: float = 1e-4, max_iter: int = 1000, stop: str = "params"
+    x: object,
+    init: MixtureParams,
+    *,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    stop: str = "params",
+    chunk_size: int | None = None,
 ) -> EMResult:
-    """Fit a Gaussian mixture on flat data with a log-space E-step.
+    """Fit a Gaussian mixture on flat data, block by block, with a log-space E-step.
 
     Same parameters, result and errors as :func:`emlib.em_original`; in
     addition, starts far from the data give finite results without warnings.
+
+    Parameters
+    ----------
+    chunk_size : int, optional
+        Largest number of samples per block (>= 1); by default
+        :func:`default_block_size`. Memory beyond the data is
+        :math:`(K + 4)` times ``chunk_size`` values, whatever :math:`N`; the
+        result does not depend on it beyond rounding.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Also if ``chunk_size`` is not ``None`` or an integer >= 1.
     """
-    return run_em(x, init, prepare=flatten, e_step=e_step, m_step=m_step, tol=tol, max_iter=max_iter, stop=stop)
+    if chunk_size is not None:
+        check_int(chunk_size, "chunk_size", minimum=1)
+
+    def prepare(data: np.ndarray) -> Blocks:
+        k = init.n_components
+        return Blocks(data, k, chunk_size or default_block_size(data.size, k))
+
+    return run_em(x, init, prepare=prepare, step=em_step, tol=tol, max_iter=max_iter, stop=stop)

@@ -1,0 +1,474 @@
+"""How long one EM iteration takes, for every fitter, against scikit-learn and the floor: ``python -m emlib.bench``.
+
+For every :math:`K` and :math:`N` of a grid, on data drawn like the question's
+(``N // 100`` rows of 100 columns), the benchmark times
+
+* the four fitters of :data:`emlib.FITTERS`;
+* scikit-learn's ``GaussianMixture(covariance_type="diag")`` from the same
+  start, unregularized, as an independent reference (:func:`sklearn_fit`);
+* the floor: one ``np.exp`` over a ``(K, N)`` array, which every EM
+  iteration must evaluate at least once (:func:`exp_floor_seconds`).
+
+**Time per iteration** is the marginal cost of one more iteration: the median
+time of a fit of :math:`1 + n` iterations minus that of a fit of 1, divided
+by :math:`n`, with :math:`n` chosen so that the longer fit lasts about
+``min_seconds`` (:func:`seconds_per_iteration`). This leaves out what a fit
+pays once (validation, copies, scikit-learn's initialization and final
+E-step), which would otherwise blur the comparison at small :math:`N`.
+
+**The loop versions** take seconds to days per iteration. Each is measured
+(:func:`emlib.timing.time_per_iteration`, one iteration per run) at growing
+sizes, starting with two small calibration sizes, for as long as the next
+run is predicted to last at most ``loop_budget`` seconds (the last measured
+time scaled linearly: an optimistic guess, as the loops grow at least
+linearly); larger sizes are extrapolated from a power law :math:`t = cN^b`
+fitted to the last measured sizes (:func:`emlib.timing.growth_exponent`) and
+marked ``extrapolated``.
+
+**Memory** is the peak allocated during a two-iteration fit (one iteration
+for the loop versions, at the smallest size only), measured with
+:mod:`tracemalloc` (:func:`peak_extra_bytes`). It includes the validated
+copy of the data that every fitter makes.
+
+The records, their table, plot and files are in :mod:`emlib.bench_report`
+(re-exported here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import numbers
+import shlex
+import sys
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+import emlib
+from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
+from emlib.params import SEED_PROBLEM, MixtureParams
+from emlib.sampling import sample
+from emlib.timing import growth_exponent, time_per_iteration
+from emlib.validation import check_int
+
+__all__ = [
+    "BenchRecord",
+    "FITTER_NAMES",
+    "bench_data",
+    "bench_problem",
+    "exp_floor_seconds",
+    "format_table",
+    "load",
+    "main",
+    "peak_extra_bytes",
+    "plot_times",
+    "run_benchmark",
+    "save",
+    "seconds_per_iteration",
+    "sklearn_fit",
+]
+
+LOOP_FITTERS = ("em_original", "em_hoisted")
+"""The versions that loop in Python: timed only at small sizes, extrapolated beyond."""
+
+COLUMNS = 100
+"""Columns of the benchmark's data, as in the question; the number of rows varies."""
+
+SIZES = (10**3, 10**4, 10**5, 10**6, 10**7)
+COMPONENTS = (2, 4, 8)
+QUICK = {"sizes": (10**3, 10**4), "components": (2,), "repeat": 1, "loop_budget": 0.5, "min_seconds": 0.05}
+"""The ``--quick`` run: seconds, for tests and CI."""
+
+MAX_EXTRA_ITERATIONS = 1000
+"""Most iterations added to a fit to time one iteration (:func:`seconds_per_iteration`)."""
+
+Fit = Callable[..., object]
+
+
+def bench_problem(n_components: int) -> tuple[MixtureParams, MixtureParams]:
+    """The mixture the data are drawn from and the start of every fit, for :math:`K` components.
+
+    :math:`K = 2` is the question's (:data:`emlib.SEED_PROBLEM`). Other
+    :math:`K`: equal weights, unit variances, means :math:`0, 3, 6, \\dots`;
+    the start has every mean 1 higher and variances 2.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_components`` is not an integer >= 1.
+    """
+    k = check_int(n_components, "n_components", minimum=1)
+    if k == 2:
+        return SEED_PROBLEM.true, SEED_PROBLEM.start
+    means = 3.0 * np.arange(k)
+    weights = np.full(k, 1.0 / k)
+    return (
+        MixtureParams(means=means, variances=np.ones(k), weights=weights),
+        MixtureParams(means=means + 1.0, variances=np.full(k, 2.0), weights=weights),
+    )
+
+
+def bench_data(n_samples: int, n_components: int, seed: int = 0) -> np.ndarray:
+    """Samples from :func:`bench_problem`, shaped ``(N // 100, 100)`` like the question's.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_samples`` is not a positive multiple of 100, or ``n_components``
+        or ``seed`` is invalid.
+    """
+    n = _size(n_samples)
+    true, _ = bench_problem(n_components)
+    return sample(true, (n // COLUMNS, COLUMNS), seed=seed)
+
+
+def sklearn_fit(x: object, init: MixtureParams, *, tol: float = 0.0, max_iter: int = 1, stop: str = "params") -> object:
+    """scikit-learn's EM from ``init`` for ``max_iter`` iterations, called like an emlib fitter.
+
+    ``GaussianMixture(covariance_type="diag", reg_covar=0)`` with ``init``'s
+    weights, means and precisions; ``tol=0`` runs all ``max_iter``
+    iterations. ``stop`` is accepted for the common signature and ignored.
+
+    Returns
+    -------
+    sklearn.mixture.GaussianMixture
+        The fitted model.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
+    if not isinstance(init, MixtureParams):
+        raise TypeError(f"init must be a MixtureParams, got {type(init).__name__}")
+    model = GaussianMixture(
+        n_components=init.n_components,
+        covariance_type="diag",
+        reg_covar=0.0,
+        tol=tol,
+        max_iter=max_iter,
+        init_params="random_from_data",  # cheap; replaced by the three *_init below
+        weights_init=init.weights,
+        means_init=init.means[:, np.newaxis],
+        precisions_init=1.0 / init.variances[:, np.newaxis],
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(np.reshape(x, (-1, 1)))
+
+
+def _fitters() -> dict[str, Fit]:
+    return {**emlib.FITTERS, "sklearn": sklearn_fit}
+
+
+def seconds_per_iteration(fit: Fit, x: object, init: MixtureParams, *, repeat: int = 3, min_seconds: float = 0.2) -> float:
+    """The marginal time of one EM iteration: :math:`(T_{1+n} - T_1) / n`.
+
+    :math:`T_j` is the median over ``repeat`` runs of ``fit(x, init, tol=0,
+    max_iter=j)``, after one warm-up run; :math:`n` (at most
+    :data:`MAX_EXTRA_ITERATIONS`) makes :math:`T_{1+n}` last about
+    ``min_seconds``. If timing noise makes :math:`T_{1+n} \\le T_1`, the
+    result is :math:`T_{1+n} / (1 + n)` instead (an overestimate).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``fit`` is not callable, ``repeat`` is not an integer >= 1, or
+        ``min_seconds`` is not a positive number.
+    """
+    if not callable(fit):
+        raise TypeError(f"fit must be callable, got {type(fit).__name__}")
+    repeat = check_int(repeat, "repeat", minimum=1)
+    min_seconds = _positive(min_seconds, "min_seconds")
+
+    def median_seconds(n_iter: int) -> float:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fit(x, init, tol=0, max_iter=n_iter)
+            runs.append(time.perf_counter() - start)
+        return float(np.median(runs))
+
+    fit(x, init, tol=0, max_iter=1)  # warm-up
+    one = median_seconds(1)
+    extra = min(MAX_EXTRA_ITERATIONS, max(1, math.ceil(min_seconds / one)))
+    more = median_seconds(1 + extra)
+    return (more - one) / extra if more > one else more / (1 + extra)
+
+
+def exp_floor_seconds(n_samples: int, n_components: int, *, repeat: int = 3, min_seconds: float = 0.2, seed: int = 0) -> float:
+    """Seconds for one ``np.exp(table, out=out)`` over a ``(K, N)`` table: the floor of an EM iteration.
+
+    The table holds values in :math:`[-10, 0]`, like the shifted
+    log-densities of an E-step; ``out`` is allocated once, so only the
+    evaluation is timed. Median over ``repeat`` timings of enough calls to
+    last ``min_seconds``, after a warm-up call.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not an integer >= 1, ``repeat`` < 1 or ``min_seconds`` <= 0.
+    """
+    n = check_int(n_samples, "n_samples", minimum=1)
+    k = check_int(n_components, "n_components", minimum=1)
+    repeat = check_int(repeat, "repeat", minimum=1)
+    min_seconds = _positive(min_seconds, "min_seconds")
+    table = np.random.default_rng(seed).uniform(-10.0, 0.0, size=(k, n))
+    out = np.empty_like(table)
+    start = time.perf_counter()
+    np.exp(table, out=out)  # warm-up, and a first estimate
+    number = max(1, math.ceil(min_seconds / max(time.perf_counter() - start, 1e-9)))
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            np.exp(table, out=out)
+        runs.append((time.perf_counter() - start) / number)
+    return float(np.median(runs))
+
+
+def peak_extra_bytes(fit: Fit, x: object, init: MixtureParams, n_iter: int = 2) -> int:
+    """Peak bytes allocated while ``fit(x, init, tol=0, max_iter=n_iter)`` runs, beyond what existed before.
+
+    Measured with :mod:`tracemalloc`, which sees NumPy's arrays as well as
+    Python objects (it slows the fit down, so it runs apart from the timings).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``fit`` is not callable or ``n_iter`` is not an integer >= 1.
+    """
+    if not callable(fit):
+        raise TypeError(f"fit must be callable, got {type(fit).__name__}")
+    n_iter = check_int(n_iter, "n_iter", minimum=1)
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    try:
+        fit(x, init, tol=0, max_iter=n_iter)
+        return max(0, tracemalloc.get_traced_memory()[1] - before)
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+class Progress:
+    """A one-line progress bar on stderr: done/total, the current task, elapsed time."""
+
+    def __init__(self, total: int, enabled: bool = True, width: int = 24) -> None:
+        self.total, self.enabled, self.width = total, enabled, width
+        self.done = 0
+        self.start = time.perf_counter()
+        self.live = enabled and sys.stderr.isatty()
+
+    def update(self, task: str) -> None:
+        """Count one more task done, named ``task``."""
+        self.done += 1
+        if not self.enabled:
+            return
+        filled = round(self.width * self.done / self.total)
+        elapsed = time.perf_counter() - self.start
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {elapsed:6.1f} s  {task}"
+        sys.stderr.write(f"\r{line:<100}" if self.live else line + "\n")
+        if self.live and self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _loop_records(
+    name: str, sizes: list[int], k: int, *, repeat: int, loop_budget: float, seed: int, progress: Progress
+) -> list[BenchRecord]:
+    """Measure a loop version while runs stay within ``loop_budget``; extrapolate the other sizes.
+
+    Two calibration sizes below the grid are always measured. A size is
+    measured if the last measured time, scaled linearly to it, is within the
+    budget (an optimistic guess: the loops grow at least linearly). Memory is
+    measured at the smallest size only: ``tracemalloc`` slows Python loops
+    several times over.
+    """
+    fit = emlib.FITTERS[name]
+    _, start = bench_problem(k)
+    smallest = sizes[0]
+    calibration = sorted({max(COLUMNS, int(round(smallest / d, -2))) for d in (10, 3)} - {smallest})
+    measured: dict[int, float] = {}
+    for n in [*(c for c in calibration if c < smallest), *sizes]:
+        if len(measured) >= 2:
+            last = max(measured)
+            if measured[last] * n / last > loop_budget:
+                break
+        measured[n] = time_per_iteration(fit, bench_data(n, k, seed), start, n_iter=1, repeat=repeat, warmup=not measured)
+    exponent, prefactor = growth_exponent(list(measured)[-3:], list(measured.values())[-3:])
+    records = []
+    for n in sizes:
+        if n in measured:
+            peak = peak_extra_bytes(fit, bench_data(n, k, seed), start, n_iter=1) if n == smallest else None
+            records.append(BenchRecord(name, n, k, measured[n], False, peak))
+        else:
+            records.append(BenchRecord(name, n, k, prefactor * n**exponent, True, None))
+        progress.update(f"{name} N={n:,} K={k}" + ("" if n in measured else " (extrapolated)"))
+    return records
+
+
+def run_benchmark(
+    sizes: Iterable[int],
+    components: Iterable[int],
+    *,
+    fitters: Iterable[str] | None = None,
+    repeat: int = 3,
+    loop_budget: float = 2.0,
+    seed: int = 0,
+    progress: bool = True,
+    min_seconds: float = 0.2,
+) -> list[BenchRecord]:
+    """Time every fitter at every :math:`(N, K)` of the grid; measure its memory.
+
+    Parameters
+    ----------
+    sizes : iterable of int
+        Values of :math:`N`, each a positive multiple of 100 (the data have
+        100 columns).
+    components : iterable of int
+        Values of :math:`K` (>= 1, at most the smallest :math:`N`).
+    fitters : iterable of str, optional
+        Names from :data:`FITTER_NAMES`; all by default.
+    repeat : int, default 3
+        Timed runs per measurement; medians are reported.
+    loop_budget : float, default 2.0
+        Longest predicted run (seconds) at which a loop version is still measured.
+    seed : int, default 0
+        Seed of the data.
+    progress : bool, default True
+        Show a progress bar on stderr.
+    min_seconds : float, default 0.2
+        How long each timed fit of a fast version lasts (see :func:`seconds_per_iteration`).
+
+    Returns
+    -------
+    list of BenchRecord
+        Sorted by :math:`K`, :math:`N` and fitter.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad argument, naming it.
+    """
+    grid = sorted({_size(n) for n in _non_empty(sizes, "sizes")})
+    ks = sorted({check_int(k, "components", minimum=1) for k in _non_empty(components, "components")})
+    if ks[-1] > grid[0]:
+        raise ValueError(f"more components than samples: K={ks[-1]} with N={grid[0]}")
+    names = FITTER_NAMES if fitters is None else _fitter_names(fitters)
+    repeat = check_int(repeat, "repeat", minimum=1)
+    loop_budget = _positive(loop_budget, "loop_budget")
+    seed = check_int(seed, "seed", minimum=0)
+    min_seconds = _positive(min_seconds, "min_seconds")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
+
+    bar = Progress(len(ks) * len(grid) * len(names), enabled=progress)
+    fits = _fitters()
+    records = []
+    for k in ks:
+        _, start = bench_problem(k)
+        for name in (name for name in names if name in LOOP_FITTERS):
+            records += _loop_records(name, grid, k, repeat=repeat, loop_budget=loop_budget, seed=seed, progress=bar)
+        for n in grid:
+            x = bench_data(n, k, seed)
+            for name in (name for name in names if name not in LOOP_FITTERS):
+                if name == "exp_floor":
+                    seconds, peak = exp_floor_seconds(n, k, repeat=repeat, min_seconds=min_seconds, seed=seed), None
+                else:
+                    seconds = seconds_per_iteration(fits[name], x, start, repeat=repeat, min_seconds=min_seconds)
+                    peak = peak_extra_bytes(fits[name], x, start)
+                records.append(BenchRecord(name, n, k, seconds, False, peak))
+                bar.update(f"{name} N={n:,} K={k}")
+    order = {name: i for i, name in enumerate(FITTER_NAMES)}
+    return sorted(records, key=lambda r: (r.n_components, r.n_samples, order[r.fitter]))
+
+
+def _positive(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    return float(value)
+
+
+def _size(value: object) -> int:
+    n = check_int(value, "sizes", minimum=COLUMNS)
+    if n % COLUMNS:
+        raise ValueError(f"sizes must be multiples of {COLUMNS} (the data have {COLUMNS} columns), got {n}")
+    return n
+
+
+def _non_empty(values: object, name: str) -> list:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of integers, got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} is empty")
+    return values
+
+
+def _fitter_names(fitters: object) -> tuple[str, ...]:
+    names = _non_empty(fitters, "fitters")
+    for name in names:
+        if name not in FITTER_NAMES:
+            raise ValueError(f"unknown fitter {name!r}: use some of {FITTER_NAMES}")
+    return tuple(name for name in FITTER_NAMES if name in names)
+
+
+def _parse_size(text: str) -> int:
+    value = float(text)
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"not a whole number of samples: {text}")
+    return int(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark from the command line: print the table, write bench.csv, bench.json and bench.png."""
+    parser = argparse.ArgumentParser(prog="python -m emlib.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds: N = 1e3, 1e4 and K = 2, one repeat")
+    parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N", help="sample sizes, e.g. 1e3 25500 1e6")
+    parser.add_argument("--components", nargs="+", type=int, metavar="K", help="numbers of components, e.g. 2 4 8")
+    parser.add_argument("--fitters", nargs="+", choices=FITTER_NAMES, metavar="NAME", help="what to time (default: all)")
+    parser.add_argument("--out", default="_build/bench", help="folder for bench.csv, bench.json, bench.png")
+    parser.add_argument("--repeat", type=int, help="timed runs per measurement (default 3)")
+    parser.add_argument("--loop-budget", type=float, help="longest run (s) to measure a loop version (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    args = parser.parse_args(argv)
+    settings = dict(QUICK) if args.quick else {"sizes": SIZES, "components": COMPONENTS}
+    for option in ("sizes", "components", "fitters", "repeat", "loop_budget"):
+        if getattr(args, option) is not None:
+            settings[option] = getattr(args, option)
+    try:
+        records = run_benchmark(**settings, seed=args.seed, progress=not args.no_progress)
+    except (TypeError, ValueError) as err:
+        parser.error(str(err))
+    command = shlex.join(["python", "-m", "emlib.bench", *(sys.argv[1:] if argv is None else argv)])
+    paths = save(records, args.out, command=command)
+    paths["png"] = paths["json"].with_name("bench.png")
+    _save_plots(records, paths["png"])
+    print(format_table(records))
+    print(f"\n{command}\nwrote {', '.join(str(path) for path in paths.values())}")
+    return 0
+
+
+def _save_plots(records: list[BenchRecord], path: object) -> None:
+    """One panel per :math:`K`, side by side, saved as a PNG (no window, no pyplot state)."""
+    from matplotlib.figure import Figure
+
+    ks = sorted({r.n_components for r in records})
+    figure = Figure(figsize=(9.5 * len(ks), 4.8), layout="tight")
+    for k, ax in zip(ks, figure.subplots(1, len(ks), squeeze=False)[0]):
+        plot_times(records, k, ax=ax)
+    figure.savefig(path, dpi=120)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
