@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import emlib
-from emlib.timing import growth_exponent, time_per_iteration
+from emlib.timing import growth_exponent, linear_quadratic_fit, time_per_iteration
 
 
 def test_time_per_iteration_returns_positive_seconds(small_data, small_start):
@@ -48,3 +48,18 @@ def test_growth_exponent_recovers_a_power_law(exponent):
 def test_growth_exponent_validates(sizes, seconds, error, message):
     with pytest.raises(error, match=message):
         growth_exponent(sizes, seconds)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2e-5, 1e-9), (3e-6, 0.0), (0.0, 4e-10)])
+def test_linear_quadratic_fit_recovers_the_cost_model(a, b):
+    sizes = np.array([300.0, 1_000.0, 3_000.0, 10_000.0])
+    fitted_a, fitted_b = linear_quadratic_fit(sizes, a * sizes + b * sizes**2)
+    assert fitted_a == pytest.approx(a, abs=1e-12)
+    assert fitted_b == pytest.approx(b, abs=1e-16)
+
+
+def test_linear_quadratic_fit_validates():
+    with pytest.raises(ValueError, match="two distinct sizes"):
+        linear_quadratic_fit([5, 5], [1.0, 1.0])
+    with pytest.raises(TypeError, match="seconds"):
+        linear_quadratic_fit([1, 2], "fast")

@@ -21,9 +21,11 @@ E-step), which would otherwise blur the comparison at small :math:`N`.
 sizes, starting with two small calibration sizes, for as long as the next
 run is predicted to last at most ``loop_budget`` seconds (the last measured
 time scaled linearly: an optimistic guess, as the loops grow at least
-linearly); larger sizes are extrapolated from a power law :math:`t = cN^b`
-fitted to the last measured sizes (:func:`emlib.timing.growth_exponent`) and
-marked ``extrapolated``.
+linearly); larger sizes are extrapolated from the loops' cost model
+:math:`t = aN + bN^2` fitted to every measured size
+(:func:`emlib.timing.linear_quadratic_fit`: on 100 columns, each sample's
+share of ``sum(sum(...))`` and of the per-row conversions grows with the
+number of rows) and marked ``extrapolated``.
 
 **Memory** is the peak allocated during a two-iteration fit (one iteration
 for the loop versions, at the smallest size only), measured with
@@ -52,7 +54,7 @@ import emlib
 from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
-from emlib.timing import growth_exponent, time_per_iteration
+from emlib.timing import linear_quadratic_fit, time_per_iteration
 from emlib.validation import check_int
 
 __all__ = [
@@ -302,14 +304,14 @@ def _loop_records(
             if measured[last] * n / last > loop_budget:
                 break
         measured[n] = time_per_iteration(fit, bench_data(n, k, seed), start, n_iter=1, repeat=repeat, warmup=not measured)
-    exponent, prefactor = growth_exponent(list(measured)[-3:], list(measured.values())[-3:])
+    a, b = linear_quadratic_fit(list(measured), list(measured.values()))
     records = []
     for n in sizes:
         if n in measured:
             peak = peak_extra_bytes(fit, bench_data(n, k, seed), start, n_iter=1) if n == smallest else None
             records.append(BenchRecord(name, n, k, measured[n], False, peak))
         else:
-            records.append(BenchRecord(name, n, k, prefactor * n**exponent, True, None))
+            records.append(BenchRecord(name, n, k, a * n + b * n**2, True, None))
         progress.update(f"{name} N={n:,} K={k}" + ("" if n in measured else " (extrapolated)"))
     return records
 

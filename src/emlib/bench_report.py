@@ -46,7 +46,7 @@ class BenchRecord:
     seconds_per_iter : float
         Seconds per EM iteration (for ``"exp_floor"``: per ``np.exp`` over a ``(K, N)`` array).
     extrapolated : bool
-        ``True`` if predicted from smaller sizes by a fitted power law instead of measured.
+        ``True`` if predicted from smaller sizes by the fitted cost model :math:`aN + bN^2` instead of measured.
     peak_bytes : int or None
         Peak memory allocated during a fit beyond its input (``tracemalloc``);
         ``None`` where not measured.
@@ -163,7 +163,7 @@ def format_table(records: Sequence[BenchRecord]) -> str:
     widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
     lines = ["| " + " | ".join(cell.rjust(width) for cell, width in zip(line, widths)) + " |" for line in [header, *rows]]
     lines.insert(1, "|" + "|".join("-" * (width + 1) + ":" for width in widths) + "|")
-    legend = ["", "Seconds per EM iteration; ~ marks a time extrapolated from smaller sizes (fitted power law)."]
+    legend = ["", "Seconds per EM iteration; ~ marks a time extrapolated from smaller sizes (fitted a N + b N^2)."]
     legend += [f"{name}: {meaning}." for name, _, _, meaning in ratios]
     if memory:
         legend.append("MiB: peak memory allocated during a fit (tracemalloc); vec/8NK: em_vectorized's in units of 8NK bytes.")

@@ -6,7 +6,6 @@ measured the same way.
 
 from __future__ import annotations
 
-import numbers
 import time
 from typing import Callable
 
@@ -14,16 +13,9 @@ import numpy as np
 
 from emlib.driver import EMResult
 from emlib.params import MixtureParams
+from emlib.validation import as_real_array, check_int
 
 Fitter = Callable[..., EMResult]
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
 
 
 def time_per_iteration(
@@ -64,8 +56,8 @@ def time_per_iteration(
     """
     if not callable(fit):
         raise TypeError(f"fit must be callable, got {type(fit).__name__}")
-    n_iter = _positive_int(n_iter, "n_iter")
-    repeat = _positive_int(repeat, "repeat")
+    n_iter = check_int(n_iter, "n_iter", minimum=1)
+    repeat = check_int(repeat, "repeat", minimum=1)
     if warmup:
         fit(x, init, tol=0, max_iter=1)
     seconds = []
@@ -74,6 +66,20 @@ def time_per_iteration(
         fit(x, init, tol=0, max_iter=n_iter)
         seconds.append(time.perf_counter() - start)
     return float(np.median(seconds)) / n_iter
+
+
+def _check_series(sizes: object, seconds: object) -> tuple[np.ndarray, np.ndarray]:
+    """Sizes and times as float arrays: 1-D, equal length, finite, > 0, two distinct sizes."""
+    n = as_real_array(sizes, "sizes")
+    t = as_real_array(seconds, "seconds")
+    if n.ndim != 1 or t.shape != n.shape:
+        raise ValueError(f"sizes and seconds must be 1-D of equal length, got shapes {n.shape} and {t.shape}")
+    for name, values in (("sizes", n), ("seconds", t)):
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise ValueError(f"{name} must be finite and > 0, got {values.tolist()}")
+    if np.unique(n).size < 2:
+        raise ValueError(f"need at least two distinct sizes, got {n.tolist()}")
+    return n, t
 
 
 def growth_exponent(sizes: object, seconds: object) -> tuple[float, float]:
@@ -101,16 +107,43 @@ def growth_exponent(sizes: object, seconds: object) -> tuple[float, float]:
         If the lengths differ, a value is not finite and > 0, or fewer than two
         distinct sizes are given.
     """
-    from emlib.validation import as_real_array
-
-    n = as_real_array(sizes, "sizes")
-    t = as_real_array(seconds, "seconds")
-    if n.ndim != 1 or t.shape != n.shape:
-        raise ValueError(f"sizes and seconds must be 1-D of equal length, got shapes {n.shape} and {t.shape}")
-    for name, values in (("sizes", n), ("seconds", t)):
-        if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError(f"{name} must be finite and > 0, got {values.tolist()}")
-    if np.unique(n).size < 2:
-        raise ValueError(f"need at least two distinct sizes, got {n.tolist()}")
+    n, t = _check_series(sizes, seconds)
     exponent, log_prefactor = np.polyfit(np.log(n), np.log(t), 1)
     return float(exponent), float(np.exp(log_prefactor))
+
+
+def linear_quadratic_fit(sizes: object, seconds: object) -> tuple[float, float]:
+    r"""Fit :math:`t = aN + bN^2` with :math:`a, b \ge 0`, minimizing relative errors.
+
+    This is the cost model of the question's loops on a grid of 100 columns:
+    every sample pays a fixed amount (:math:`a`) plus, through ``sum(sum(...))``
+    and the per-row conversions, an amount that grows with the number of rows
+    :math:`N/100` (:math:`b`). A power law fitted where the linear part still
+    dominates grows too slowly; this model does not.
+
+    Parameters
+    ----------
+    sizes : array_like, shape (M,)
+        Problem sizes :math:`N`, > 0, at least two distinct.
+    seconds : array_like, shape (M,)
+        Times measured at those sizes, > 0.
+
+    Returns
+    -------
+    a, b : float
+        Seconds per sample and per sample squared, so that
+        ``a * N + b * N**2`` predicts the time at ``N``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`growth_exponent`.
+    """
+    from scipy.optimize import nnls
+
+    n, t = _check_series(sizes, seconds)
+    design = np.column_stack([n, n**2]) / t[:, np.newaxis]  # relative errors: divide each row by its t
+    scale = np.linalg.norm(design, axis=0)
+    coefficients, _ = nnls(design / scale, np.ones_like(t))
+    a, b = coefficients / scale
+    return float(a), float(b)
