@@ -60,16 +60,16 @@ class MixtureParams:
                 raise ValueError(f"{field} must be 1-D, got shape {values.shape}")
             if values.size == 0:
                 raise ValueError(f"{field} is empty: a mixture needs K >= 1 components")
-            if not np.all(np.isfinite(values)):
+            if not np.isfinite(values).all():
                 raise ValueError(f"{field} must be finite, got {values.tolist()}")
             values.setflags(write=False)
             object.__setattr__(self, field, values)
             lengths[field] = values.size
         if len(set(lengths.values())) != 1:
             raise ValueError(f"means, variances and weights must have equal lengths, got {lengths}")
-        if np.any(self.variances <= 0):
+        if (self.variances <= 0).any():
             raise ValueError(f"variances must be > 0, got {self.variances.tolist()}")
-        if np.any(self.weights < 0):
+        if (self.weights < 0).any():
             raise ValueError(f"weights must be >= 0, got {self.weights.tolist()}")
         total = float(self.weights.sum())
         if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
@@ -80,12 +80,15 @@ class MixtureParams:
         """The number of components :math:`K`."""
         return self.means.size
 
+    def _fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.means, self.variances, self.weights
+
     def as_array(self) -> np.ndarray:
         """The parameters as one ``(3, K)`` array: rows means, variances, weights.
 
         This is the layout the question keeps its parameters in.
         """
-        return np.stack([self.means, self.variances, self.weights])
+        return np.stack(self._fields())
 
     def max_abs_change(self, other: MixtureParams) -> float:
         r"""The largest absolute difference of any parameter, :math:`\max |\theta' - \theta|`.
@@ -105,7 +108,7 @@ class MixtureParams:
             raise ValueError(
                 f"cannot compare mixtures of {self.n_components} and {other.n_components} components"
             )
-        return float(np.max(np.abs(self.as_array() - other.as_array())))
+        return float(max(abs(mine - theirs).max() for mine, theirs in zip(self._fields(), other._fields())))
 
 
 @dataclass(frozen=True)

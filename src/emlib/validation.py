@@ -41,7 +41,7 @@ def as_real_array(values: object, name: str) -> np.ndarray:
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be an array of real numbers, got a string")
     try:
-        array = np.array(values)
+        array = np.asarray(values)  # no copy yet: the one copy is astype's below
     except ValueError as err:  # ragged nested lists
         raise TypeError(f"{name} must be a rectangular array of real numbers: {err}") from None
     kind = array.dtype.kind
