@@ -222,7 +222,8 @@ def em_trajectory(
             raise ValueError(f"true has {true.n_components} components, the path has {means.shape[1]}")
     iterations = np.arange(len(path.params))
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4), layout="constrained")
+    # Stacked, not side by side: each panel keeps the page's full width, also on a phone.
+    fig, (left, right) = plt.subplots(2, 1, figsize=(7, 7), layout="constrained")
     for k in range(means.shape[1]):
         (line,) = left.plot(iterations, means[:, k], marker=".", label=f"$\\mu_{k + 1}^{{(t)}}$")
         if true is not None:
@@ -230,7 +231,7 @@ def em_trajectory(
     left.set_title("Component means")
     left.set_xlabel("iteration $t$")
     left.set_ylabel("mean $\\mu_k$ (units of $x$)")
-    left.legend(fontsize="small", loc="center right")
+    left.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
 
     gain = np.diff(path.log_likelihood)
     shown = gain > 0  # steps that agree to rounding have no place on a log axis
