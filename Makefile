@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test serve lab student clean
+.PHONY: book test serve lab student notebook-times clean
 
 # (Re)install whenever the requirements or the package metadata change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -42,6 +42,10 @@ lab: $(INSTALLED)
 # Workshop handout: the chapters without solutions, and a zip of them.
 student: $(INSTALLED)
 	$(BIN)/python -m emlib.student --book book --out _build/student
+
+# Each chapter's run time on this machine (the book promises well under a minute).
+notebook-times: $(INSTALLED)
+	$(BIN)/python -m emlib.notebook_times book/*.ipynb
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
