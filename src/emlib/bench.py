@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import numbers
 import shlex
 import sys
 import time
@@ -55,7 +54,7 @@ from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, pl
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
 from emlib.timing import linear_quadratic_fit, time_per_iteration
-from emlib.validation import check_int
+from emlib.validation import check_int, check_mixture, check_positive_real
 
 __all__ = [
     "BenchRecord",
@@ -143,8 +142,7 @@ def sklearn_fit(x: object, init: MixtureParams, *, tol: float = 0.0, max_iter: i
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.mixture import GaussianMixture
 
-    if not isinstance(init, MixtureParams):
-        raise TypeError(f"init must be a MixtureParams, got {type(init).__name__}")
+    check_mixture(init, "init")
     model = GaussianMixture(
         n_components=init.n_components,
         covariance_type="diag",
@@ -184,7 +182,7 @@ def seconds_per_iteration(fit: Fit, x: object, init: MixtureParams, *, repeat: i
     if not callable(fit):
         raise TypeError(f"fit must be callable, got {type(fit).__name__}")
     repeat = check_int(repeat, "repeat", minimum=1)
-    min_seconds = _positive(min_seconds, "min_seconds")
+    min_seconds = check_positive_real(min_seconds, "min_seconds")
 
     def median_seconds(n_iter: int) -> float:
         runs = []
@@ -217,7 +215,7 @@ def exp_floor_seconds(n_samples: int, n_components: int, *, repeat: int = 3, min
     n = check_int(n_samples, "n_samples", minimum=1)
     k = check_int(n_components, "n_components", minimum=1)
     repeat = check_int(repeat, "repeat", minimum=1)
-    min_seconds = _positive(min_seconds, "min_seconds")
+    min_seconds = check_positive_real(min_seconds, "min_seconds")
     table = np.random.default_rng(seed).uniform(-10.0, 0.0, size=(k, n))
     out = np.empty_like(table)
     start = time.perf_counter()
@@ -365,9 +363,9 @@ def run_benchmark(
         raise ValueError(f"more components than samples: K={ks[-1]} with N={grid[0]}")
     names = FITTER_NAMES if fitters is None else _fitter_names(fitters)
     repeat = check_int(repeat, "repeat", minimum=1)
-    loop_budget = _positive(loop_budget, "loop_budget")
+    loop_budget = check_positive_real(loop_budget, "loop_budget")
     seed = check_int(seed, "seed", minimum=0)
-    min_seconds = _positive(min_seconds, "min_seconds")
+    min_seconds = check_positive_real(min_seconds, "min_seconds")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
 
@@ -390,14 +388,6 @@ def run_benchmark(
                 bar.update(f"{name} N={n:,} K={k}")
     order = {name: i for i, name in enumerate(FITTER_NAMES)}
     return sorted(records, key=lambda r: (r.n_components, r.n_samples, order[r.fitter]))
-
-
-def _positive(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return float(value)
 
 
 def _size(value: object) -> int:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import datetime
 import json
-import math
-import numbers
 import os
 import platform
 from dataclasses import asdict, dataclass, fields
@@ -19,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from emlib.validation import check_int
+from emlib.validation import check_int, check_positive_real
 
 if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
     from matplotlib.axes import Axes
@@ -71,12 +69,7 @@ class BenchRecord:
             raise ValueError(f"unknown fitter {self.fitter!r}: use one of {FITTER_NAMES}")
         for name in ("n_samples", "n_components"):
             object.__setattr__(self, name, check_int(getattr(self, name), name, minimum=1))
-        seconds = self.seconds_per_iter
-        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
-            raise TypeError(f"seconds_per_iter must be a real number, got {type(seconds).__name__}")
-        if not (math.isfinite(seconds) and seconds > 0):
-            raise ValueError(f"seconds_per_iter must be finite and > 0, got {seconds!r}")
-        object.__setattr__(self, "seconds_per_iter", float(seconds))
+        object.__setattr__(self, "seconds_per_iter", check_positive_real(self.seconds_per_iter, "seconds_per_iter"))
         if not isinstance(self.extrapolated, bool):
             raise TypeError(f"extrapolated must be a bool, got {type(self.extrapolated).__name__}")
         if self.peak_bytes is not None:

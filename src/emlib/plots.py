@@ -8,7 +8,6 @@ figure draws.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Callable
@@ -21,23 +20,9 @@ from scipy.stats import norm
 from emlib.driver import EMResult
 from emlib.params import MixtureParams
 from emlib.timing import growth_exponent
-from emlib.validation import as_real_array, check_data, check_int
+from emlib.validation import as_real_array, check_data, check_int, check_mixture, check_positive_real
 
 X_LABEL = "sample value $x$ (units of the data)"
-
-
-def _check_params(params: object, name: str) -> MixtureParams:
-    if not isinstance(params, MixtureParams):
-        raise TypeError(f"{name} must be a MixtureParams, got {type(params).__name__}")
-    return params
-
-
-def _positive_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return float(value)
 
 
 def _check_title(title: object) -> str:
@@ -82,7 +67,7 @@ def data_and_densities(
         If ``x`` is empty, not finite or more than 2-D, ``bins`` < 1, or ``title`` is empty.
     """
     data = check_data(x).ravel()
-    params = _check_params(params, "params")
+    params = check_mixture(params, "params")
     bins = check_int(bins, "bins", minimum=1)
     title = _check_title(title)
     sds = np.sqrt(params.variances)
@@ -165,7 +150,7 @@ def em_path(fit: Callable[..., EMResult], x: object, init: MixtureParams, n_iter
     """
     if not callable(fit):
         raise TypeError(f"fit must be callable, got {type(fit).__name__}")
-    params = _check_params(init, "init")
+    params = check_mixture(init, "init")
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     visited, log_likelihood = [params], []
     for step in range(n_iter + 1):
@@ -217,7 +202,7 @@ def em_trajectory(
     title = _check_title(title)
     means = path.means
     if true is not None:
-        _check_params(true, "true")
+        check_mixture(true, "true")
         if true.n_components != means.shape[1]:
             raise ValueError(f"true has {true.n_components} components, the path has {means.shape[1]}")
     iterations = np.arange(len(path.params))
@@ -300,12 +285,12 @@ def scaling(
         sizes, seconds = as_real_array(pair[0], "sizes"), as_real_array(pair[1], "seconds")
         fits[name] = (sizes, seconds, *growth_exponent(sizes, seconds))
     if extend_to is not None:
-        extend_to = _positive_real(extend_to, "extend_to")
+        extend_to = check_positive_real(extend_to, "extend_to")
     checked_marks = []
     for mark in marks:
         if not isinstance(mark, (tuple, list)) or len(mark) != 3 or not isinstance(mark[2], str):
             raise TypeError(f"each mark must be (size, seconds, label), got {mark!r}")
-        checked_marks.append((_positive_real(mark[0], "mark size"), _positive_real(mark[1], "mark seconds"), mark[2]))
+        checked_marks.append((check_positive_real(mark[0], "mark size"), check_positive_real(mark[1], "mark seconds"), mark[2]))
 
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
     for name, (sizes, seconds, exponent, prefactor) in fits.items():

@@ -9,13 +9,11 @@ before it in the book, :math:`t_{v-1} / t_v`.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 
 from emlib.bench_report import FITTER_NAMES, BenchRecord, check_records, format_seconds
 from emlib.table import Table
-from emlib.validation import check_int
+from emlib.validation import check_int, check_positive_real
 
 STEPS = ("em_original", "em_hoisted", "em_broadcast", "em_vectorized")
 """The book's versions, in the order the chapters build them; the other fitters are references."""
@@ -31,10 +29,7 @@ def format_ratio(ratio: float) -> str:
     ValueError
         If ``ratio`` is not finite and > 0.
     """
-    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real):
-        raise TypeError(f"ratio must be a real number, got {type(ratio).__name__}")
-    if not (math.isfinite(ratio) and ratio > 0):
-        raise ValueError(f"ratio must be finite and > 0, got {ratio!r}")
+    ratio = check_positive_real(ratio, "ratio")
     return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.3g}x"
 
 

@@ -12,20 +12,7 @@ import random
 import numpy as np
 
 from emlib.params import MixtureParams
-
-
-def _check_params(params: object) -> MixtureParams:
-    if not isinstance(params, MixtureParams):
-        raise TypeError(f"params must be a MixtureParams, got {type(params).__name__}")
-    return params
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return int(seed)
+from emlib.validation import check_int, check_mixture
 
 
 def _check_shape(shape: object, name: str) -> tuple[int, ...]:
@@ -68,11 +55,11 @@ def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> li
         If ``params`` is not a ``MixtureParams``, ``shape`` is not two
         positive integers, or ``seed`` is not a non-negative integer.
     """
-    params = _check_params(params)
+    params = check_mixture(params, "params")
     dims = _check_shape(shape, "shape")
     if len(dims) != 2:
         raise ValueError(f"shape must be (rows, columns), got {shape!r}")
-    rng = random.Random(_check_seed(seed))
+    rng = random.Random(check_int(seed, "seed", minimum=0))
     means = params.means.tolist()
     sds = np.sqrt(params.variances).tolist()
     weights = params.weights.tolist()
@@ -115,8 +102,8 @@ def sample(params: MixtureParams, size: int | tuple[int, ...], seed: int) -> np.
         If ``params`` is not a ``MixtureParams``, ``size`` has a non-positive
         or non-integer dimension, or ``seed`` is not a non-negative integer.
     """
-    params = _check_params(params)
+    params = check_mixture(params, "params")
     dims = _check_shape(size, "size")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     labels = rng.choice(params.n_components, size=dims, p=params.weights)
     return rng.normal(params.means[labels], np.sqrt(params.variances)[labels])

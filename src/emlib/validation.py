@@ -110,15 +110,12 @@ def check_fit_options(init: object, n_samples: int, tol: object, max_iter: objec
         If :math:`K > N`, ``tol`` is negative or NaN, ``max_iter < 1``, or
         ``stop`` is unknown.
     """
-    from emlib.params import MixtureParams  # params imports this module
-
-    if not isinstance(init, MixtureParams):
-        raise TypeError(f"init must be a MixtureParams, got {type(init).__name__}")
+    check_mixture(init, "init")
     if init.n_components > n_samples:
         raise ValueError(
             f"more components than samples: K={init.n_components} components for N={n_samples} samples"
         )
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):  # tol = 0 is allowed: not check_positive_real
         raise TypeError(f"tol must be a real number, got {type(tol).__name__}")
     if not tol >= 0:  # also catches NaN
         raise ValueError(f"tol must be >= 0, got {tol!r}")
@@ -147,3 +144,29 @@ def check_int(value: object, name: str, *, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def check_positive_real(value: object, name: str) -> float:
+    """Return ``value`` as a ``float``, refusing non-numbers and values that are not finite and > 0.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (booleans are refused).
+    ValueError
+        If ``value`` is NaN, infinite or <= 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    return float(value)
+
+
+def check_mixture(value: object, name: str):  # -> MixtureParams (params imports this module)
+    """Return ``value`` if it is a :class:`~emlib.params.MixtureParams`, else raise ``TypeError`` naming ``name``."""
+    from emlib.params import MixtureParams
+
+    if not isinstance(value, MixtureParams):
+        raise TypeError(f"{name} must be a MixtureParams, got {type(value).__name__}")
+    return value
