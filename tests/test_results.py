@@ -34,7 +34,7 @@ def test_speedup_table_rows_in_the_books_order():
         ("em_broadcast", "20 ms", "measured", "1,000x", "100x"),
         ("em_vectorized", "500 µs", "measured", "40,000x", "40x"),
         ("sklearn", "5 ms", "measured", "4,000x", "-"),
-        ("exp_floor", "100 µs", "measured", "200,000x", "-"),
+        ("exp_floor", "100 µs", "measured", "-", "-"),
     )
 
 

@@ -91,10 +91,10 @@ Fit = Callable[..., object]
 
 
 def bench_problem(n_components: int) -> tuple[MixtureParams, MixtureParams]:
-    """The mixture the data are drawn from and the start of every fit, for :math:`K` components.
+    r"""The mixture the data are drawn from and the start of every fit, for :math:`K` components.
 
     :math:`K = 2` is the question's (:data:`emlib.SEED_PROBLEM`). Other
-    :math:`K`: equal weights, unit variances, means :math:`0, 3, 6, \\dots`;
+    :math:`K`: equal weights, unit variances, means :math:`0, 3, 6, \dots`;
     the start has every mean 1 higher and variances 2.
 
     Raises
@@ -165,12 +165,12 @@ def _fitters() -> dict[str, Fit]:
 
 
 def seconds_per_iteration(fit: Fit, x: object, init: MixtureParams, *, repeat: int = 3, min_seconds: float = 0.2) -> float:
-    """The marginal time of one EM iteration: :math:`(T_{1+n} - T_1) / n`.
+    r"""The marginal time of one EM iteration: :math:`(T_{1+n} - T_1) / n`.
 
     :math:`T_j` is the median over ``repeat`` runs of ``fit(x, init, tol=0,
     max_iter=j)``, after one warm-up run; :math:`n` (at most
     :data:`MAX_EXTRA_ITERATIONS`) makes :math:`T_{1+n}` last about
-    ``min_seconds``. If timing noise makes :math:`T_{1+n} \\le T_1`, the
+    ``min_seconds``. If timing noise makes :math:`T_{1+n} \le T_1`, the
     result is :math:`T_{1+n} / (1 + n)` instead (an overestimate).
 
     Raises

@@ -27,7 +27,7 @@ Step = Callable[[Any, MixtureParams], tuple[MixtureParams, float]]
 
 @dataclass(frozen=True)
 class EMResult:
-    """What a fit returns.
+    r"""What a fit returns.
 
     Attributes
     ----------
@@ -38,7 +38,7 @@ class EMResult:
     converged : bool
         Whether the stopping rule held before ``max_iter`` ran out.
     log_likelihood : numpy.ndarray, shape (n_iter,)
-        :math:`\\ell(\\theta^{(t)}) = \\sum_i \\log \\sum_k \\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)`
+        :math:`\ell(\theta^{(t)}) = \sum_i \log \sum_k \pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)`
         at the parameters each iteration *started* from (the E-step computes it
         for free). EM never lets it decrease.
     stop : str
@@ -53,12 +53,12 @@ class EMResult:
 
 
 def has_converged(stop: str, tol: float, old: MixtureParams, new: MixtureParams, history: list[float]) -> bool:
-    """Decide whether to stop after an iteration.
+    r"""Decide whether to stop after an iteration.
 
     ``stop="params"`` is the question's rule: the largest absolute change of
-    any parameter, :math:`\\max|\\theta^{(t+1)} - \\theta^{(t)}| < \\text{tol}`.
+    any parameter, :math:`\max|\theta^{(t+1)} - \theta^{(t)}| < \text{tol}`.
     ``stop="loglik"`` stops when the log-likelihood's relative change is small,
-    :math:`|\\ell_t - \\ell_{t-1}| < \\text{tol}\\,|\\ell_t|` (it needs two values).
+    :math:`|\ell_t - \ell_{t-1}| < \text{tol}\,|\ell_t|` (it needs two values).
     With ``tol=0`` neither rule ever holds, so a fit runs ``max_iter`` iterations.
     """
     if stop == "params":
@@ -80,14 +80,14 @@ def run_em(
     max_iter: int,
     stop: str,
 ) -> EMResult:
-    """Validate the input, then alternate E- and M-steps until ``stop`` holds.
+    r"""Validate the input, then alternate E- and M-steps until ``stop`` holds.
 
     Parameters
     ----------
     x : array_like, shape (N,) or (rows, columns)
         Samples :math:`x_i`; never modified.
     init : MixtureParams
-        Starting parameters :math:`\\theta^{(0)}`.
+        Starting parameters :math:`\theta^{(0)}`.
     prepare : callable
         Turns the validated ``float64`` array into the layout the steps use.
     e_step, m_step : callable

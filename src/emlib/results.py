@@ -51,7 +51,8 @@ def speedup_table(records: Sequence[BenchRecord], n_samples: int, n_components: 
         One row per fitter present at :math:`(N, K)`, in the benchmark's order:
         the time (``~`` when extrapolated), whether it was measured, the
         speed-up over ``em_original`` and, for the book's versions, over the
-        version before. A column is ``-`` where its reference is missing.
+        version before. A column is ``-`` where its reference is missing, and
+        for ``exp_floor``, which is a lower bound, not a version.
 
     Raises
     ------
@@ -85,7 +86,7 @@ def speedup_table(records: Sequence[BenchRecord], n_samples: int, n_components: 
                 name,
                 ("~" if record.extrapolated else "") + format_seconds(record.seconds_per_iter),
                 "extrapolated" if record.extrapolated else "measured",
-                "-" if name == "em_original" else ratio("em_original", record),
+                "-" if name in ("em_original", "exp_floor") else ratio("em_original", record),
                 previous,
             )
         )

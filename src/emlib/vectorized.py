@@ -1,4 +1,4 @@
-"""The destination: flat data, components first, matrix products, one ``exp``, cache-sized blocks.
+r"""The destination: flat data, components first, matrix products, one ``exp``, cache-sized blocks.
 
 The readable functions (:func:`log_weighted_densities`, :func:`normalize`,
 :func:`e_step`, :func:`m_step`) work on whole arrays. :func:`em_vectorized`
@@ -10,20 +10,20 @@ that it takes only when the numbers show they are safe. The ideas:
   the first axis, samples on the last, so each component's :math:`N` values
   are contiguous in memory.
 * **An affine map is a matrix product.** Each component sees the samples
-  through its standardized deviation :math:`z_{ki} = (x_i - \\mu_k) / (\\sqrt2\\,\\sigma_k)`,
+  through its standardized deviation :math:`z_{ki} = (x_i - \mu_k) / (\sqrt2\,\sigma_k)`,
   an affine function of :math:`x_i`. Stacked over a row of ones, ``(2, N)``,
   the samples give the whole table as one product with ``(K, 2)``
   coefficients (:func:`with_ones`, :func:`deviation_coefficients`), and
-  :math:`a_{ki} = \\log \\pi_k + \\log \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2) = c_k - z_{ki}^2`.
+  :math:`a_{ki} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ki}^2`.
 * **One exponential.** The log-sum-exp trick (:func:`normalize`) turns the
-  table into responsibilities :math:`\\gamma_{ki}` in place, with one ``exp``
+  table into responsibilities :math:`\gamma_{ki}` in place, with one ``exp``
   per entry, and yields the log-likelihood on the way.
 * **Sums, not arrays.** The M-step needs three sums per component: :math:`N_k`,
-  :math:`\\sum_i \\gamma_{ki} u_i` and :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2` about some
+  :math:`\sum_i \gamma_{ki} u_i` and :math:`\sum_i \gamma_{ki} (u_i - r_k)^2` about some
   point :math:`r_k` (:func:`params_from_sums`). :func:`m_step` takes the
   squares about the new means, in a second pass over the responsibilities.
 * **Centering.** All of this uses :math:`u_i = x_i - c`, with :math:`c` the
-  mean of the data, so that data far from 0 (say :math:`10^6 \\pm 1`) keep
+  mean of the data, so that data far from 0 (say :math:`10^6 \pm 1`) keep
   their digits in the products.
 
 What :func:`em_vectorized` adds, per iteration:
@@ -41,7 +41,7 @@ What :func:`em_vectorized` adds, per iteration:
   responsibilities with the same rows. Everything is one sweep over the data.
 * **Safety checks.** Multiplying out subtracts nearly equal numbers when
   :math:`|z_{ki}|` is large, and so does the one-sweep variance
-  :math:`\\frac{1}{N_k}\\sum_i \\gamma_{ki} u_i^2 - m_k^2` when a component is narrow and
+  :math:`\frac{1}{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2` when a component is narrow and
   far from the center. :func:`sweep` evaluates the quadratic at the two ends
   of the data (a few numbers) and squares :math:`z_{ki}` instead when more
   than :data:`DIGITS_AT_RISK` digits are at stake; :func:`em_step` checks
@@ -93,20 +93,20 @@ def with_ones(x: np.ndarray) -> np.ndarray:
 
 
 def log_normalizers(params: MixtureParams) -> np.ndarray:
-    """:math:`c_k = \\log \\pi_k - \\tfrac12 \\log(2\\pi\\sigma_k^2)`, shape ``(K,)``: the log-density at the mean."""
+    r""":math:`c_k = \log \pi_k - \tfrac12 \log(2\pi\sigma_k^2)`, shape ``(K,)``: the log-density at the mean."""
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: a component with no mass
         log_weights = np.log(params.weights)
     return log_weights - 0.5 * (LOG_2PI + np.log(params.variances))
 
 
 def deviation_coefficients(means: np.ndarray, variances: np.ndarray) -> np.ndarray:
-    """The ``(K, 2)`` matrix :math:`B` with :math:`B \\,[x_i; 1] = (x_i - \\mu_k) / (\\sqrt 2\\,\\sigma_k)`."""
+    r"""The ``(K, 2)`` matrix :math:`B` with :math:`B \,[x_i; 1] = (x_i - \mu_k) / (\sqrt 2\,\sigma_k)`."""
     scale = 1 / np.sqrt(2 * variances)
     return np.stack([scale, -means * scale], axis=1)
 
 
 def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
-    """:math:`a_{ki} = \\log \\pi_k + \\log \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2) = c_k - z_{ki}^2`, shape ``(K, N)``.
+    r""":math:`a_{ki} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ki}^2`, shape ``(K, N)``.
 
     Parameters
     ----------
@@ -119,11 +119,11 @@ def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
 
 
 def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool = True) -> float:
-    """Turn log-densities :math:`a_{ki}` into responsibilities, in place; return the log-likelihood.
+    r"""Turn log-densities :math:`a_{ki}` into responsibilities, in place; return the log-likelihood.
 
-    .. math:: \\gamma_{ki} = \\frac{e^{a_{ki} - m_i}}{\\sum_l e^{a_{li} - m_i}}, \\quad
-              m_i = \\max_k a_{ki}, \\qquad
-              \\ell = \\sum_i \\Bigl(m_i + \\log \\sum_k e^{a_{ki} - m_i}\\Bigr)
+    .. math:: \gamma_{ki} = \frac{e^{a_{ki} - m_i}}{\sum_l e^{a_{li} - m_i}}, \quad
+              m_i = \max_k a_{ki}, \qquad
+              \ell = \sum_i \Bigl(m_i + \log \sum_k e^{a_{ki} - m_i}\Bigr)
 
     Subtracting :math:`m_i` changes nothing mathematically, but keeps the
     largest term at :math:`e^0 = 1`, so the sum never underflows to 0 however
@@ -132,7 +132,7 @@ def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool 
     Parameters
     ----------
     table : numpy.ndarray, shape (K, N)
-        :math:`a_{ki}` on input, :math:`\\gamma_{ki}` on output.
+        :math:`a_{ki}` on input, :math:`\gamma_{ki}` on output.
     work : numpy.ndarray, shape (N,), optional
         Scratch space, to reuse between calls.
     shift : bool, default True
@@ -152,7 +152,7 @@ def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool 
 
 
 def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
-    """Responsibilities :math:`\\gamma_{ki}` of every component for every sample, in log space.
+    r"""Responsibilities :math:`\gamma_{ki}` of every component for every sample, in log space.
 
     Parameters
     ----------
@@ -163,7 +163,7 @@ def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
     -------
     responsibilities : numpy.ndarray, shape (K, N)
     log_likelihood : float
-        :math:`\\ell = \\sum_i \\log \\sum_k \\pi_k \\mathcal{N}(x_i \\mid \\mu_k, \\sigma_k^2)`.
+        :math:`\ell = \sum_i \log \sum_k \pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)`.
     """
     table = log_weighted_densities(x, params)
     log_likelihood = normalize(table)
@@ -171,11 +171,11 @@ def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
 
 
 def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int, center: float = 0.0) -> MixtureParams:
-    """New parameters from :math:`\\sum_i \\gamma_{ki} u_i`, :math:`N_k` and :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2`, :math:`u_i = x_i - c`.
+    r"""New parameters from :math:`\sum_i \gamma_{ki} u_i`, :math:`N_k` and :math:`\sum_i \gamma_{ki} (u_i - r_k)^2`, :math:`u_i = x_i - c`.
 
-    .. math:: \\mu_k = c + m_k, \\quad m_k = \\frac{1}{N_k}\\sum_i \\gamma_{ki} u_i, \\quad
-              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ki} (u_i - r_k)^2 - (m_k - r_k)^2, \\quad
-              \\pi_k = \\frac{N_k}{N}
+    .. math:: \mu_k = c + m_k, \quad m_k = \frac{1}{N_k}\sum_i \gamma_{ki} u_i, \quad
+              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ki} (u_i - r_k)^2 - (m_k - r_k)^2, \quad
+              \pi_k = \frac{N_k}{N}
 
     The variance is exact for any :math:`r_k`, and accurate when :math:`r_k`
     is within a few standard deviations of :math:`m_k`.
@@ -183,7 +183,7 @@ def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int
     Parameters
     ----------
     sums : numpy.ndarray, shape (K, 3)
-        Columns :math:`\\sum_i \\gamma_{ki} u_i`, :math:`N_k`, :math:`\\sum_i \\gamma_{ki} (u_i - r_k)^2`.
+        Columns :math:`\sum_i \gamma_{ki} u_i`, :math:`N_k`, :math:`\sum_i \gamma_{ki} (u_i - r_k)^2`.
     about : float or numpy.ndarray, shape (K,)
         The points :math:`r_k`, measured from :math:`c`.
     n_samples : int
@@ -198,12 +198,12 @@ def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int
 
 
 def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
-    """New parameters: weighted sums along the sample axis, the squares about the new means.
+    r"""New parameters: weighted sums along the sample axis, the squares about the new means.
 
-    .. math:: N_k = \\sum_i \\gamma_{ki}, \\quad
-              \\mu_k = \\frac{1}{N_k}\\sum_i \\gamma_{ki} x_i, \\quad
-              \\sigma_k^2 = \\frac{1}{N_k}\\sum_i \\gamma_{ki} (x_i - \\mu_k)^2, \\quad
-              \\pi_k = \\frac{N_k}{N}
+    .. math:: N_k = \sum_i \gamma_{ki}, \quad
+              \mu_k = \frac{1}{N_k}\sum_i \gamma_{ki} x_i, \quad
+              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ki} (x_i - \mu_k)^2, \quad
+              \pi_k = \frac{N_k}{N}
 
     Parameters
     ----------
@@ -267,19 +267,19 @@ class Blocks:
 
 
 def default_block_size(n_samples: int, n_components: int) -> int:
-    """Samples per block: at most :data:`CACHE_ENTRIES` table entries, and work arrays within :data:`MEMORY_SHARE`.
+    r"""Samples per block: at most :data:`CACHE_ENTRIES` table entries, and work arrays within :data:`MEMORY_SHARE`.
 
     Fewer blocks mean fewer Python calls; smaller blocks stay in the cache
-    and bound the memory: :math:`(K + 4) B \\le s\\,(2K - 1) N` values.
+    and bound the memory: :math:`(K + 4) B \le s\,(2K - 1) N` values.
     """
     k = n_components
     return max(1, min(CACHE_ENTRIES // k, int(MEMORY_SHARE * (2 * k - 1) * n_samples / (k + 4))))
 
 
 def log_density_polynomial(constants: np.ndarray, shifted_means: np.ndarray, variances: np.ndarray) -> np.ndarray:
-    """:math:`a_k(u) = c_k - (u - m_k)^2 / (2\\sigma_k^2)` multiplied out over the rows :math:`u, 1, u^2`: ``(K, 3)``.
+    r""":math:`a_k(u) = c_k - (u - m_k)^2 / (2\sigma_k^2)` multiplied out over the rows :math:`u, 1, u^2`: ``(K, 3)``.
 
-    .. math:: a_k(u) = \\frac{m_k}{\\sigma_k^2}\\, u + \\Bigl(c_k - \\frac{m_k^2}{2\\sigma_k^2}\\Bigr) - \\frac{1}{2\\sigma_k^2}\\, u^2
+    .. math:: a_k(u) = \frac{m_k}{\sigma_k^2}\, u + \Bigl(c_k - \frac{m_k^2}{2\sigma_k^2}\Bigr) - \frac{1}{2\sigma_k^2}\, u^2
     """
     precision = 1 / variances
     linear = shifted_means * precision
@@ -287,13 +287,13 @@ def log_density_polynomial(constants: np.ndarray, shifted_means: np.ndarray, var
 
 
 def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\\ell`.
+    r"""The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\ell`.
 
     The squares in the sums are about the center, or exactly about the points
     ``about`` (measured from the center) if given. The log-densities at the
     two ends of the data decide the shortcuts: the table as one product with
     the quadratic unless that would cost :data:`DIGITS_AT_RISK` digits
-    (:math:`z_{ki}^2 \\ge 10^D` at an end), and no subtraction before ``exp``
+    (:math:`z_{ki}^2 \ge 10^D` at an end), and no subtraction before ``exp``
     when some component is above :data:`SAFE_LOG_DENSITY` at both ends, hence
     everywhere in between.
     """
@@ -322,9 +322,9 @@ def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None
 
 
 def loses_digits(sums: np.ndarray) -> bool:
-    """Whether :math:`\\sigma_k^2 = \\frac1{N_k}\\sum_i \\gamma_{ki} u_i^2 - m_k^2` would lose more than :data:`DIGITS_AT_RISK` digits.
+    r"""Whether :math:`\sigma_k^2 = \frac1{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2` would lose more than :data:`DIGITS_AT_RISK` digits.
 
-    The subtraction cancels the digits that :math:`\\sigma_k^2` and the mean
+    The subtraction cancels the digits that :math:`\sigma_k^2` and the mean
     square do not share: many, when a component is narrow and far from the
     center, or collapses onto a few samples.
     """
@@ -336,14 +336,14 @@ def loses_digits(sums: np.ndarray) -> bool:
 
 
 def em_step(blocks: Blocks, params: MixtureParams) -> tuple[MixtureParams, float]:
-    """One EM iteration: one sweep over the blocks, and a second when the first would lose digits.
+    r"""One EM iteration: one sweep over the blocks, and a second when the first would lose digits.
 
     Returns
     -------
     params : MixtureParams
         The parameters after the M-step.
     log_likelihood : float
-        :math:`\\ell` at the parameters the iteration started from.
+        :math:`\ell` at the parameters the iteration started from.
     """
     sums, log_likelihood = sweep(blocks, params)
     about = 0.0  # the squares are about the center
