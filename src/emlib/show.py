@@ -16,6 +16,8 @@ import tokenize
 import types
 from dataclasses import dataclass
 
+from emlib.validation import check_int
+
 _SHOWABLE = (types.ModuleType, type, types.FunctionType, types.MethodType)
 
 
@@ -175,10 +177,7 @@ def diff(old: object, new: object, *, context: int = 1, code_only: bool = True) 
     ValueError
         If ``context`` is negative, or a source cannot be found.
     """
-    if isinstance(context, bool) or not isinstance(context, int):
-        raise TypeError(f"context must be an integer, got {type(context).__name__}")
-    if context < 0:
-        raise ValueError(f"context must be >= 0, got {context}")
+    context = check_int(context, "context", minimum=0)
     if not isinstance(code_only, bool):
         raise TypeError(f"code_only must be True or False, got {type(code_only).__name__}")
     old_text, new_text = source(old).text, source(new).text
