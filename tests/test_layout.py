@@ -1,4 +1,4 @@
-"""Tests of emlib.layout: the two layouts hold the same values; the figures' content; validation."""
+"""Tests of emlib.book.layout: the two layouts hold the same values; the figures' content; validation."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from emlib.layout import (  # noqa: E402
+from emlib.book.layout import (  # noqa: E402
     ReductionTiming,
     layouts,
     plot_memory_order,

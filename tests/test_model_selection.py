@@ -1,4 +1,4 @@
-"""Tests of emlib.model_selection against closed forms and scikit-learn, and its validation."""
+"""Tests of emlib.book.model_selection against closed forms and scikit-learn, and its validation."""
 
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ from sklearn.mixture import GaussianMixture
 
 import emlib
 from emlib import MixtureParams
-from emlib.table import Table
-from emlib.model_selection import (
+from emlib.book.table import Table
+from emlib.book.model_selection import (
     bic,
     fit_table,
     log_likelihood,

@@ -1,4 +1,4 @@
-"""Tests of emlib.plots: what each figure contains (lines, titles, labels), not its pixels."""
+"""Tests of emlib.book.plots: what each figure contains (lines, titles, labels), not its pixels."""
 
 import matplotlib
 
@@ -9,7 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import emlib  # noqa: E402
-from emlib import MixtureParams, plots  # noqa: E402
+from emlib import MixtureParams  # noqa: E402
+from emlib.book import plots  # noqa: E402
 
 TRUE = MixtureParams(means=[0.0, 2.0], variances=[0.5, 0.5], weights=[0.5, 0.5])
 START = MixtureParams(means=[-1.0, 1.0], variances=[0.2, 0.2], weights=[0.5, 0.5])

@@ -1,11 +1,11 @@
-"""Tests of emlib.profiling: the profile table and the small-call timer."""
+"""Tests of emlib.book.profiling: the profile table and the small-call timer."""
 
 import time
 
 import pytest
 
 import emlib
-from emlib.profiling import Profile, ProfileRow, profile, time_call
+from emlib.book.profiling import Profile, ProfileRow, profile, time_call
 
 
 @pytest.fixture(scope="module")

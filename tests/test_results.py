@@ -1,10 +1,10 @@
-"""Tests of emlib.results: the speed-up table read from benchmark records."""
+"""Tests of emlib.book.results: the speed-up table read from benchmark records."""
 
 import pytest
 
 from emlib.bench_report import BenchRecord
-from emlib.results import format_ratio, speedup_table
-from emlib.table import Table
+from emlib.book.results import format_ratio, speedup_table
+from emlib.book.table import Table
 
 N = 25_500
 

@@ -1,4 +1,4 @@
-"""Tests of emlib.shapes: the broadcasting plan, its text, and what each diagram contains."""
+"""Tests of emlib.book.shapes: the broadcasting plan, its text, and what each diagram contains."""
 
 import matplotlib
 
@@ -11,7 +11,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from emlib.shapes import broadcast_plan, explain_broadcast, plot_broadcast, plot_broadcast_cells  # noqa: E402
+from emlib.book.shapes import broadcast_plan, explain_broadcast, plot_broadcast, plot_broadcast_cells  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Tests of emlib.show: listings of the package's own source, and diffs between versions."""
+"""Tests of emlib.book.show: listings of the package's own source, and diffs between versions."""
 
 import inspect
 import math
@@ -6,7 +6,8 @@ import math
 import pytest
 
 import emlib
-from emlib import hoisted, original, show
+from emlib import hoisted, original
+from emlib.book import show
 
 
 def test_source_is_the_file_text_of_the_object():

@@ -2,7 +2,7 @@
 
 import matplotlib
 
-from emlib.style import BOOK_RC, use_book_style
+from emlib.book.style import BOOK_RC, use_book_style
 
 
 def test_use_book_style_sets_the_rc_outside_ipython():

@@ -1,8 +1,8 @@
-"""Tests of emlib.table: the text and Markdown forms, and validation."""
+"""Tests of emlib.book.table: the text and Markdown forms, and validation."""
 
 import pytest
 
-from emlib.table import Table
+from emlib.book.table import Table
 
 
 def test_table_as_text_and_html():

@@ -28,7 +28,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
-from emlib.profiling import time_call
+from emlib.book.profiling import time_call
 from emlib.validation import check_int
 
 MAX_DRAWN_SAMPLES = 12
@@ -54,7 +54,7 @@ class ReductionTiming:
     call : str
         The NumPy call, e.g. ``"gamma_nk.sum(axis=1)"``.
     seconds : float
-        Seconds per call, best of the repeats (see :func:`emlib.profiling.time_call`).
+        Seconds per call, best of the repeats (see :func:`emlib.book.profiling.time_call`).
     """
 
     layout: str
@@ -126,7 +126,7 @@ def time_reductions(
     Raises
     ------
     TypeError, ValueError
-        As :func:`layouts` and :func:`emlib.profiling.time_call`.
+        As :func:`layouts` and :func:`emlib.book.profiling.time_call`.
     """
     samples_first, components_first = layouts(n_samples, n_components, seed=seed)
     number = check_int(number, "number", minimum=1)

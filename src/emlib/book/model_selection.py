@@ -28,7 +28,7 @@ import numpy as np
 from emlib import vectorized
 from emlib.driver import EMResult
 from emlib.params import MixtureParams
-from emlib.table import Table
+from emlib.book.table import Table
 from emlib.validation import check_data, check_int
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from emlib.bench_report import FITTER_NAMES, BenchRecord, check_records, format_seconds
-from emlib.table import Table
+from emlib.book.table import Table
 from emlib.validation import check_int, check_positive_real
 
 STEPS = ("em_original", "em_hoisted", "em_broadcast", "em_vectorized")
