@@ -3,13 +3,15 @@
 Each test is named after the cause it covers (causes 1 to 10 of the issue).
 """
 
+import copy
+import pickle
 import warnings
 
 import numpy as np
 import pytest
 
 import emlib
-from emlib import MixtureParams
+from emlib import EMResult, MixtureParams
 
 START = MixtureParams(means=[-1.0, 1.0], variances=[1.0, 1.0], weights=[0.5, 0.5])
 CLUSTERS = np.array([-2.0, -1.9, -2.1, 2.0, 2.1, 1.9])
@@ -33,6 +35,51 @@ def one_message_from_every_fitter(x, init, **options) -> Exception:
     errors = {name: error_of(fit, x, init, **options) for name, fit in emlib.FITTERS.items()}
     assert len({(type(err), str(err)) for err in errors.values()}) == 1, errors
     return errors["em_vectorized"]
+
+
+# --- cause 6: equality and hashing ------------------------------------------------------------------
+
+
+def test_cause_6_mixture_params_compare_by_value_and_hash():
+    same = MixtureParams(means=np.array([-1, 1]), variances=(1.0, 1.0), weights=[0.5, 0.5])
+    other = MixtureParams(means=[-1.0, 2.0], variances=[1.0, 1.0], weights=[0.5, 0.5])
+    assert START == same and hash(START) == hash(same)
+    assert START != other and START != START.as_array() and START != "start"
+    assert same in [other, START] and len({START, same, other}) == 2
+    assert {START: "start"}[same] == "start"
+    assert MixtureParams([0.0, -0.0], [1.0, 1.0], [0.5, 0.5]) == MixtureParams([0.0, 0.0], [1.0, 1.0], [0.5, 0.5])
+
+
+def test_cause_6_results_compare_by_value_and_hash():
+    a = emlib.em_vectorized(CLUSTERS, START, tol=0, max_iter=4)
+    b = emlib.em_vectorized(CLUSTERS, START, tol=0, max_iter=4)
+    c = emlib.em_vectorized(CLUSTERS, START, tol=0, max_iter=5)
+    assert a == b and hash(a) == hash(b) and a != c and a in [c, b]
+    assert len({a, b, c}) == 2
+
+
+# --- cause 7: read-only survives every copy --------------------------------------------------------
+
+
+@pytest.mark.parametrize("clone", [copy.copy, copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))],
+                         ids=["copy", "deepcopy", "pickle"])
+def test_cause_7_read_only_arrays_survive_copies(clone):
+    result = emlib.em_vectorized(CLUSTERS, START, tol=0, max_iter=3)
+    params, again = clone(result.params), clone(result)
+    for array in (*params._fields(), *again.params._fields(), again.log_likelihood):
+        assert not array.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0.0
+    assert params == result.params and again == result
+
+
+def test_cause_7_the_log_likelihood_of_a_result_is_read_only_and_its_own():
+    history = np.array([-3.0, -2.0])
+    result = EMResult(params=START, n_iter=2, converged=True, log_likelihood=history, stop="params")
+    history[0] = 0.0
+    assert result.log_likelihood.tolist() == [-3.0, -2.0]
+    with pytest.raises(ValueError, match="read-only"):
+        emlib.em_vectorized(CLUSTERS, START, max_iter=2).log_likelihood[0] = 0.0
 
 
 # --- cause 8: impossible sizes name size, lists are sizes ----------------------------------------

@@ -43,6 +43,13 @@ class EMResult:
         for free). EM never lets it decrease.
     stop : str
         The stopping rule used, ``"params"`` or ``"loglik"``.
+
+    Notes
+    -----
+    ``log_likelihood`` is stored as a read-only ``float64`` copy, and stays
+    read-only through :func:`copy.copy`, :func:`copy.deepcopy` and pickle.
+    Two results are equal (``==``) when all their fields are equal, the
+    arrays value by value; a result is hashable.
     """
 
     params: MixtureParams
@@ -50,6 +57,24 @@ class EMResult:
     converged: bool
     log_likelihood: np.ndarray
     stop: str
+
+    def __post_init__(self) -> None:
+        history = np.array(self.log_likelihood, dtype=np.float64)
+        history.setflags(write=False)
+        object.__setattr__(self, "log_likelihood", history)
+
+    def _key(self) -> tuple:
+        return (self.params, self.n_iter, self.converged, tuple(self.log_likelihood.tolist()), self.stop)
+
+    def __eq__(self, other: object) -> bool:
+        # False, not NotImplemented, for other types: NumPy would answer an array instead
+        return other.__class__ is self.__class__ and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self):
+        return type(self), (self.params, self.n_iter, self.converged, self.log_likelihood, self.stop)
 
 
 def has_converged(stop: str, tol: float, old: MixtureParams, new: MixtureParams, history: list[float]) -> bool:
