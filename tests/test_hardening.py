@@ -12,6 +12,7 @@ import pytest
 
 import emlib
 from emlib import EMResult, MixtureParams
+from emlib.bench import peak_extra_bytes
 
 START = MixtureParams(means=[-1.0, 1.0], variances=[1.0, 1.0], weights=[0.5, 0.5])
 CLUSTERS = np.array([-2.0, -1.9, -2.1, 2.0, 2.1, 1.9])
@@ -94,3 +95,20 @@ def test_cause_8_impossible_sizes_name_size(size):
 def test_cause_8_size_may_be_a_list_as_in_numpy():
     np.testing.assert_array_equal(emlib.sample(START, [3, 4], seed=2), emlib.sample(START, (3, 4), seed=2))
     assert len(emlib.sample_loops(START, [3, 4], seed=2)) == 3
+
+
+# --- cause 9: chunk_size bounds the memory -----------------------------------------------------------
+
+
+def test_cause_9_tiny_chunks_hold_no_per_block_objects():
+    """chunk_size=1 used to keep four views per sample: megabytes for 5 000 samples. Now the data plus a constant."""
+    x = emlib.sample(START, 5_000, seed=3)
+    fit = lambda *args, **kwargs: emlib.em_vectorized(*args, chunk_size=1, **kwargs)  # noqa: E731
+    assert peak_extra_bytes(fit, x, START, n_iter=1) <= 2 * 8 * x.size + 64 * 2**10
+
+
+def test_cause_9_tiny_chunks_give_the_same_fit():
+    x = emlib.sample(START, 501, seed=4)
+    one = emlib.em_vectorized(x, START, tol=0, max_iter=3, chunk_size=1)
+    whole = emlib.em_vectorized(x, START, tol=0, max_iter=3)
+    assert np.allclose(one.params.as_array(), whole.params.as_array(), rtol=1e-10, atol=0)
