@@ -4,6 +4,8 @@ Each test is named after the cause it covers (causes 1 to 10 of the issue).
 """
 
 import copy
+import decimal
+import fractions
 import pickle
 import warnings
 
@@ -36,6 +38,35 @@ def one_message_from_every_fitter(x, init, **options) -> Exception:
     errors = {name: error_of(fit, x, init, **options) for name, fit in emlib.FITTERS.items()}
     assert len({(type(err), str(err)) for err in errors.values()}) == 1, errors
     return errors["em_vectorized"]
+
+
+# --- cause 1: masked arrays ----------------------------------------------------------------------
+
+
+def test_cause_1_masked_data_are_refused_not_fitted_unmasked(fitter):
+    x = np.ma.array(np.append(CLUSTERS, 1e6), mask=[0] * 6 + [1])
+    with pytest.raises(TypeError, match=r"x is a masked array with 1 masked value.*x\.compressed\(\)"):
+        fitter(x, START)
+
+
+def test_cause_1_masked_fields_are_refused_by_mixture_params():
+    with pytest.raises(TypeError, match="means is a masked array"):
+        MixtureParams(means=np.ma.array([0.0, 5.0], mask=[0, 1]), variances=[1.0, 1.0], weights=[0.5, 0.5])
+
+
+def test_cause_1_a_masked_array_with_nothing_masked_is_its_values():
+    plain = emlib.em_vectorized(CLUSTERS, START, tol=0, max_iter=3)
+    masked = emlib.em_vectorized(np.ma.array(CLUSTERS), START, tol=0, max_iter=3)
+    np.testing.assert_array_equal(masked.params.as_array(), plain.params.as_array())
+
+
+# --- cause 5: tol must be finite ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tol", [float("inf"), np.inf])
+def test_cause_5_infinite_tol_is_refused(fitter, tol):
+    with pytest.raises(ValueError, match="tol must be finite, got inf"):
+        fitter(CLUSTERS, START, tol=tol)
 
 
 # --- cause 6: equality and hashing ------------------------------------------------------------------
@@ -112,3 +143,34 @@ def test_cause_9_tiny_chunks_give_the_same_fit():
     one = emlib.em_vectorized(x, START, tol=0, max_iter=3, chunk_size=1)
     whole = emlib.em_vectorized(x, START, tol=0, max_iter=3)
     assert np.allclose(one.params.as_array(), whole.params.as_array(), rtol=1e-10, atol=0)
+
+
+# --- cause 10: messages that say what to do ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "message"),
+    [
+        ((value for value in CLUSTERS), r"x is a generator .*np\.fromiter\(x, dtype=float\)"),
+        ([decimal.Decimal("1.5")] * 4, r"Python objects \(Decimal\).*np\.asarray\(x, dtype=float\)"),
+        ([fractions.Fraction(1, 3)] * 4, r"Python objects \(Fraction\).*np\.asarray\(x, dtype=float\)"),
+        ({0: 1.0, 1: 2.0, 2: 3.0}, r"x is a dict.*np\.asarray\(list\(x\.values\(\)\), dtype=float\)"),
+        ({1.0, 2.0, 3.0}, r"x is a set, which has no order.*np\.fromiter\(sorted\(x\), dtype=float\)"),
+        ([1.0, None, 2.0], "objects of type NoneType, float"),
+    ],
+)
+def test_cause_10_python_objects_get_a_message_saying_how_to_convert(fitter, x, message):
+    with pytest.raises(TypeError, match=message):
+        fitter(x, START)
+
+
+def test_cause_10_the_conversion_the_message_gives_works():
+    x = [decimal.Decimal(str(v)) for v in CLUSTERS]
+    converted = emlib.em_vectorized(np.asarray(x, dtype=float), START).params.as_array()
+    np.testing.assert_array_equal(converted, emlib.em_vectorized(CLUSTERS, START).params.as_array())
+
+
+def test_cause_10_a_weight_of_zero_in_the_start_is_refused_with_the_reason(fitter):
+    start = MixtureParams([-1.0, 1.0, 3.0], [1.0, 1.0, 1.0], [0.5, 0.5, 0.0])
+    with pytest.raises(ValueError, match=r"init gives component\(s\) \[2\] .* a weight of 0: EM can never"):
+        fitter(CLUSTERS, start)

@@ -7,6 +7,8 @@ wrong value) whose message names the argument and the problem.
 
 from __future__ import annotations
 
+import collections.abc
+import math
 import numbers
 
 import numpy as np
@@ -34,12 +36,18 @@ def as_real_array(values: object, name: str) -> np.ndarray:
     ------
     TypeError
         If ``values`` is ``None``, holds strings, booleans, complex numbers or
-        other objects, or is ragged.
+        other objects, or is ragged; if it is a masked array with masked
+        values (the mask would be silently ignored); if it is a generator,
+        an iterator, a set or a dict (no array of numbers, or no order). Where a
+        conversion would do, the message says which.
     """
     if values is None:
         raise TypeError(f"{name} must be an array of real numbers, got None")
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be an array of real numbers, got a string")
+    refusal = _unordered_or_masked(values, name)
+    if refusal:
+        raise TypeError(refusal)
     try:
         array = np.asarray(values)  # no copy yet: the one copy is astype's below
     except ValueError as err:  # ragged nested lists
@@ -49,9 +57,61 @@ def as_real_array(values: object, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be real, got complex values")
     if kind == "b":
         raise TypeError(f"{name} must be real numbers, got booleans")
+    if kind == "O":
+        raise TypeError(_object_array_message(array, name))
     if kind not in "iuf":
         raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
     return array.astype(np.float64, copy=True)
+
+
+def _unordered_or_masked(values: object, name: str) -> str:
+    """The reason to refuse ``values`` before NumPy sees it, or ``""``.
+
+    NumPy would turn a generator, a set or a dict into a single object, and
+    would drop a masked array's mask without a word.
+    """
+    if isinstance(values, np.ma.MaskedArray):
+        if np.ma.is_masked(values):
+            count = int(np.ma.count_masked(values))
+            return (
+                f"{name} is a masked array with {count} masked value(s): emlib does not honour masks and "
+                f"would use the masked values too; pass only the valid ones, e.g. {name}.compressed()"
+            )
+        return ""
+    if isinstance(values, collections.abc.Iterator):
+        return (
+            f"{name} is a {type(values).__name__} (an iterator), not an array; "
+            f"convert it first, e.g. np.fromiter({name}, dtype=float)"
+        )
+    if isinstance(values, collections.abc.Mapping):
+        return (
+            f"{name} is a {type(values).__name__}, not an array; pass its values as a float array, "
+            f"e.g. np.asarray(list({name}.values()), dtype=float)"
+        )
+    if isinstance(values, collections.abc.Set):
+        return (
+            f"{name} is a {type(values).__name__}, which has no order; pass a list or a float array, "
+            f"e.g. np.fromiter(sorted({name}), dtype=float)"
+        )
+    if isinstance(values, collections.abc.MappingView):
+        return f"{name} is a {type(values).__name__} view, not an array; convert it first, e.g. np.fromiter({name}, dtype=float)"
+    return ""
+
+
+def _object_array_message(array: np.ndarray, name: str) -> str:
+    """Why an array of Python objects is refused, naming the objects' types."""
+    kinds = sorted({type(value).__name__ for value in array.flat})
+    described = ", ".join(kinds[:4]) + (", ..." if len(kinds) > 4 else "")
+    numeric = all(
+        isinstance(value, numbers.Number) and not isinstance(value, (bool, complex, np.bool_, np.complexfloating))
+        for value in array.flat
+    )
+    if numeric:
+        return (
+            f"{name} must be an array of float numbers, got Python objects ({described}); "
+            f"convert them first, e.g. np.asarray({name}, dtype=float)"
+        )
+    return f"{name} must be an array of real numbers, got objects of type {described} (dtype object)"
 
 
 def check_data(x: object) -> np.ndarray:
@@ -107,18 +167,27 @@ def check_fit_options(init: object, n_samples: int, tol: object, max_iter: objec
         If ``init`` is not a ``MixtureParams``, ``tol`` is not a real number,
         ``max_iter`` is not an integer, or ``stop`` is not a string.
     ValueError
-        If :math:`K > N`, ``tol`` is negative or NaN, ``max_iter < 1``, or
-        ``stop`` is unknown.
+        If :math:`K > N`, a weight of ``init`` is 0, ``tol`` is negative,
+        NaN or infinite, ``max_iter < 1``, or ``stop`` is unknown.
     """
     check_mixture(init, "init")
     if init.n_components > n_samples:
         raise ValueError(
             f"more components than samples: K={init.n_components} components for N={n_samples} samples"
         )
+    zero = np.flatnonzero(init.weights == 0).tolist()
+    if zero:
+        raise ValueError(
+            f"init gives component(s) {zero} (0-based) a weight of 0: EM can never give weight back to a component "
+            "with none (its responsibilities are all 0 and its new mean is 0/0); drop the component or give it a "
+            "positive weight"
+        )
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real):  # tol = 0 is allowed: not check_positive_real
         raise TypeError(f"tol must be a real number, got {type(tol).__name__}")
     if not tol >= 0:  # also catches NaN
         raise ValueError(f"tol must be >= 0, got {tol!r}")
+    if math.isinf(tol):
+        raise ValueError(f"tol must be finite, got {tol!r}: no fit could ever fail to meet it (tol=0 runs max_iter iterations)")
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral):
         raise TypeError(f"max_iter must be an integer, got {type(max_iter).__name__}")
     if max_iter < 1:
