@@ -10,14 +10,20 @@ Every version of the fit that the book shows lives here, with one signature::
 ``em_broadcast``          the answer's whole-array E-step and broadcast M-step
 ``em_vectorized``         flat data, ``(K, N)`` layout, log-space E-step
 ========================  ======================================================
+
+Every fitter raises :class:`EMBreakdownError` (a ``ValueError``) with the same
+message when EM breaks down on the same input, and warns with
+:class:`SymmetricStartWarning` when it starts from components that can never
+separate.
 """
 
 from emlib.broadcast import em_broadcast
-from emlib.driver import EMResult
+from emlib.driver import EMBreakdownError, EMResult
 from emlib.hoisted import em_hoisted
 from emlib.original import em_original
 from emlib.params import SEED_PROBLEM, MixtureParams, Problem
 from emlib.sampling import sample, sample_loops
+from emlib.validation import SymmetricStartWarning
 from emlib.vectorized import em_vectorized
 
 FITTERS = {
@@ -29,11 +35,13 @@ FITTERS = {
 """Every fitter by name, slowest first."""
 
 __all__ = [
+    "EMBreakdownError",
     "EMResult",
     "FITTERS",
     "MixtureParams",
     "Problem",
     "SEED_PROBLEM",
+    "SymmetricStartWarning",
     "em_broadcast",
     "em_hoisted",
     "em_original",

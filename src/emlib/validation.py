@@ -16,6 +16,38 @@ import numpy as np
 STOP_RULES = ("params", "loglik")
 """The stopping rules a fitter understands (see :func:`emlib.driver.run_em`)."""
 
+EPS = float(np.finfo(np.float64).eps)
+r"""The spacing of ``float64`` numbers near 1, :math:`\varepsilon = 2^{-52}`."""
+
+SMALLEST_SPREAD = math.sqrt(float(np.finfo(np.float64).tiny) / EPS)
+r"""Smallest spread :math:`\max_i x_i - \min_i x_i` EM can work with, about :math:`10^{-146}`.
+
+EM squares deviations of this size: down to :math:`\varepsilon` times the
+spread squared they stay normal ``float64`` numbers, with all their digits.
+"""
+
+SYMMETRY_TOLERANCE = 1e-12
+r"""How close (relative) components may be and still count as equal "up to rounding" in a start."""
+
+
+class SymmetricStartWarning(UserWarning):
+    r"""EM started from components that are all equal, so they can never separate.
+
+    With equal means :math:`\mu_k` and variances :math:`\sigma_k^2`, every
+    component has the same density at every sample, so the E-step gives each
+    sample the responsibilities :math:`\gamma_{ik} = \pi_k`, and the M-step
+    gives every component the data's mean and variance again, whatever the
+    weights: EM sits on this fixed point forever (in exact arithmetic; in
+    ``float64`` rounding only moves it by :math:`10^{-16}`). The fit then
+    "converges" to :math:`K` copies of one Gaussian.
+
+    This is a warning, not an error, as scikit-learn warns (its
+    ``ConvergenceWarning``) when a fit runs but its result is not what the
+    user asked for: the result is still a valid (one-Gaussian) fit, and
+    ``K = 1`` on purpose is legitimate. Start from distinct means instead,
+    e.g. :math:`K` different samples (the symmetry is never broken by EM itself).
+    """
+
 
 def as_real_array(values: object, name: str) -> np.ndarray:
     """Return ``values`` as a new ``float64`` array, refusing what is not real numbers.
@@ -196,6 +228,101 @@ def check_fit_options(init: object, n_samples: int, tol: object, max_iter: objec
         raise TypeError(f"stop must be a string, one of {STOP_RULES}, got {type(stop).__name__}")
     if stop not in STOP_RULES:
         raise ValueError(f"unknown stop rule {stop!r}: use one of {STOP_RULES}")
+
+
+def check_spread(data: np.ndarray) -> tuple[float, float]:
+    r"""Return the smallest and largest sample, refusing data whose spread ``float64`` cannot hold.
+
+    EM adds up :math:`N` squared deviations :math:`(x_i - \mu_k)^2`, at most
+    :math:`N (\max_i x_i - \min_i x_i)^2`. That sum must stay below the largest
+    ``float64`` (about :math:`1.8 \times 10^{308}`), and the spread must stay
+    above :data:`SMALLEST_SPREAD`, or the variances lose their digits. Both
+    are fixed by rescaling: fit :math:`x / s`, then multiply the means by
+    :math:`s` and the variances by :math:`s^2`.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        Validated samples (see :func:`check_data`).
+
+    Returns
+    -------
+    low, high : float
+        :math:`\min_i x_i` and :math:`\max_i x_i`.
+
+    Raises
+    ------
+    ValueError
+        If every sample is the same (a Gaussian needs samples that differ:
+        every variance would collapse to 0), or the spread is too small or too
+        large for ``float64``; the message says how to rescale.
+    """
+    low, high = float(data.min()), float(data.max())
+    if low == high:
+        raise ValueError(
+            f"x is constant (all {data.size} samples are {low!r}): a Gaussian mixture needs samples that differ, "
+            "or every component's variance collapses to 0"
+        )
+    spread = high - low  # Python floats: inf rather than an error if it overflows
+    largest = math.sqrt(float(np.finfo(np.float64).max) / data.size)
+    if spread < SMALLEST_SPREAD or spread >= largest:
+        limit = (
+            f"below {SMALLEST_SPREAD:.1e}: EM's variances, about its square, would lose their digits below the "
+            "smallest normal float64"
+            if spread < SMALLEST_SPREAD
+            else f"above {largest:.1e}: the sum of N={data.size} squared deviations of that size would overflow float64"
+        )
+        scale = 10.0 ** round(math.log10(spread)) if math.isfinite(spread) else 10.0 ** round(math.log10(max(-low, high)))
+        raise ValueError(
+            f"x spreads over {spread:.3g} (from {low:.3g} to {high:.3g}), {limit}; rescale: fit x / s with "
+            f"s = {scale:.0e} (and the start's means / s, variances / s**2), then multiply the fitted means by s "
+            "and variances by s**2"
+        )
+    return low, high
+
+
+def check_tol_for_spread(tol: float, stop: str, low: float, high: float) -> None:
+    r"""Refuse an absolute ``tol`` that cannot see the parameters of these data move.
+
+    ``stop="params"`` stops when every parameter changes by less than ``tol``
+    in absolute terms. When ``tol`` is as large as the data's whole range
+    :math:`\max_i x_i - \min_i x_i`, the means (and the variances, smaller
+    still) change by less than ``tol`` as soon as they are inside the data,
+    so the fit would report convergence before EM has done anything. This
+    is an error, not a warning: the result would be wrong without a sign.
+
+    Raises
+    ------
+    ValueError
+        If ``stop == "params"`` and ``0 < high - low <= tol``; the message
+        says what to do instead.
+    """
+    spread = high - low
+    if stop == "params" and 0 < spread <= tol:
+        raise ValueError(
+            f"tol={tol!r} is not small compared with the data, which span only {spread:.3g}: stop='params' "
+            "compares absolute parameter changes with tol, so it would stop before the means and variances "
+            f"are fitted; use a tol well below the span (e.g. tol={spread * 1e-4:.0e}), rescale x, "
+            "or use stop='loglik' (relative)"
+        )
+
+
+def symmetric_start(init) -> bool:  # init: MixtureParams (params imports this module)
+    r"""Whether all of ``init``'s components are equal up to rounding (see :class:`SymmetricStartWarning`).
+
+    Means count as equal when they differ by at most :data:`SYMMETRY_TOLERANCE`
+    times :math:`\max_k |\mu_k| + \max_k \sigma_k`, variances when they differ
+    by at most :data:`SYMMETRY_TOLERANCE` times :math:`\max_k \sigma_k^2`. The
+    weights do not matter. One component is not a symmetric start.
+    """
+    if init.n_components < 2:
+        return False
+    largest_variance = float(init.variances.max())
+    mean_scale = float(np.abs(init.means).max()) + math.sqrt(largest_variance)
+    return bool(
+        np.ptp(init.means) <= SYMMETRY_TOLERANCE * mean_scale
+        and np.ptp(init.variances) <= SYMMETRY_TOLERANCE * largest_variance
+    )
 
 
 def check_int(value: object, name: str, *, minimum: int) -> int:

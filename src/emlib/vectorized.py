@@ -394,4 +394,4 @@ def em_vectorized(
         k = init.n_components
         return Blocks(data, k, chunk_size or default_block_size(data.size, k))
 
-    return run_em(x, init, prepare=prepare, step=em_step, tol=tol, max_iter=max_iter, stop=stop)
+    return run_em(x, init, prepare=prepare, step=em_step, tol=tol, max_iter=max_iter, stop=stop, log_space=True)
