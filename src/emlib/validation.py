@@ -286,10 +286,10 @@ def check_tol_for_spread(tol: float, stop: str, low: float, high: float) -> None
 
     ``stop="params"`` stops when every parameter changes by less than ``tol``
     in absolute terms. When ``tol`` is as large as the data's whole range
-    :math:`\max_i x_i - \min_i x_i`, the means (and the variances, smaller
-    still) change by less than ``tol`` as soon as they are inside the data,
-    so the fit would report convergence before EM has done anything. This
-    is an error, not a warning: the result would be wrong without a sign.
+    :math:`\max_i x_i - \min_i x_i`, the means change by less than ``tol``
+    as soon as they are inside the data, so the fit would report convergence
+    before it has fitted them. This is an error, not a warning: the result
+    would be wrong without a sign.
 
     Raises
     ------
