@@ -232,20 +232,23 @@ class Blocks:
         :math:`K`.
     block_size : int
         Largest number of samples per block (>= 1); the blocks are made equal.
+    center : float, optional
+        :math:`c`; by default the mean of the samples. ``0.0`` keeps the data
+        as they are (to show what centering protects against).
 
     Attributes
     ----------
     center : float
-        :math:`c`, the mean of the samples.
+        :math:`c`, the mean of the samples unless given.
     ends : numpy.ndarray, shape (3, 2)
         The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`.
     size : int
         :math:`N`.
     """
 
-    def __init__(self, samples: np.ndarray, n_components: int, block_size: int) -> None:
+    def __init__(self, samples: np.ndarray, n_components: int, block_size: int, center: float | None = None) -> None:
         u = flatten(samples)
-        self.center = float(u.mean())
+        self.center = float(u.mean()) if center is None else float(center)
         u -= self.center
         low, high = u.min(), u.max()
         self.ends = np.array([[low, high], [1.0, 1.0], [low**2, high**2]])
@@ -286,6 +289,18 @@ def log_density_polynomial(constants: np.ndarray, shifted_means: np.ndarray, var
     return np.array([linear, constants - 0.5 * shifted_means * linear, -0.5 * precision]).T
 
 
+def needs_shift(at_ends: list[list[float]]) -> bool:
+    r"""Whether a sample may be so far from every component that all its :math:`e^{a_{ki}}` underflow.
+
+    ``at_ends`` holds, for each component, :math:`a_k(u)` at the smallest and
+    the largest :math:`u_i`. :math:`a_k` is a downward parabola, so it is
+    lowest at an end: when some component is above :data:`SAFE_LOG_DENSITY`
+    at both ends, every sample has a safe :math:`a_{ki}` and :func:`normalize`
+    may skip the subtraction of :math:`m_i`.
+    """
+    return max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
+
+
 def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     r"""The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\ell`.
 
@@ -302,7 +317,7 @@ def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None
     polynomial = log_density_polynomial(constants, shifted_means, params.variances)
     # a_k at the smallest and the largest u: K pairs of numbers, quicker in plain Python than in NumPy
     at_ends = (polynomial @ blocks.ends).tolist()
-    shift = max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
+    shift = needs_shift(at_ends)
     careful = max(c - min(pair) for c, pair in zip(constants.tolist(), at_ends)) >= 10.0**DIGITS_AT_RISK  # z^2
     deviations = deviation_coefficients(shifted_means, params.variances) if careful else None
     sums = np.zeros((params.n_components, 3))
