@@ -10,8 +10,8 @@ be checked against each other and timed the same way:
 ``em_one_product``       the data centered once, held as the rows :math:`u_i, 1, u_i^2`;
                          the log-density table as one ``(K, 3) @ (3, N)`` product
 ``em_one_sweep``         the M-step's three sums as one more product, and the variance
-                         from them in one sweep: :math:`\frac{1}{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2`
-``em_unshifted``         no subtraction of :math:`m_i = \max_k a_{ki}` before ``exp``
+                         from them in one sweep: :math:`\frac{1}{N_k}\sum_i \gamma_{ik} u_i^2 - m_k^2`
+``em_unshifted``         no subtraction of :math:`m_i = \max_k a_{ik}` before ``exp``
                          when the two ends of the data show it is safe
 ``em_vectorized``        the same, block by block, with the digit checks (:mod:`emlib.vectorized`)
 =======================  ===================================================================
@@ -52,7 +52,7 @@ class Whole:
     rows : numpy.ndarray, shape (3, N)
         :math:`u_i = x_i - c`, 1 and :math:`u_i^2`.
     table : numpy.ndarray, shape (K, N)
-        Work space: :math:`a_{ki}`, then :math:`\gamma_{ki}`.
+        Work space: :math:`a_{ik}`, then :math:`\gamma_{ik}`.
     scratch : numpy.ndarray, shape (N,)
         Work space for :func:`emlib.vectorized.normalize`.
     center : float
@@ -95,7 +95,7 @@ def product_e_step(
 ) -> tuple[np.ndarray, float]:
     r"""The E-step with the log-density table as one product: ``(K, 3) @ (3, N)``.
 
-    :math:`a_{ki} = c_k - (u_i - m_k)^2 / (2\sigma_k^2)` is a quadratic in
+    :math:`a_{ik} = c_k - (u_i - m_k)^2 / (2\sigma_k^2)` is a quadratic in
     :math:`u_i` (:func:`~emlib.vectorized.log_density_polynomial`), so the
     whole table is the coefficients times the rows :math:`u_i, 1, u_i^2`.
     With ``skip_safe_shift``, :func:`~emlib.vectorized.normalize` skips the
@@ -112,7 +112,7 @@ def product_e_step(
     shift = True
     if skip_safe_shift:
         shift = needs_shift((polynomial @ data.ends).tolist())  # a_k at the two ends: K pairs of numbers
-    np.matmul(polynomial, data.rows, out=data.table)  # a_ki, every sample at once
+    np.matmul(polynomial, data.rows, out=data.table)  # a_ik for every sample at once
     return data.table, normalize(data.table, data.scratch, shift=shift)
 
 
@@ -128,9 +128,9 @@ def two_pass_m_step(data: Whole, responsibilities: np.ndarray) -> MixtureParams:
 
 
 def one_sweep_m_step(data: Whole, responsibilities: np.ndarray) -> MixtureParams:
-    r"""The M-step's sums as one product: :math:`\sum_i \gamma_{ki} u_i`, :math:`N_k`, :math:`\sum_i \gamma_{ki} u_i^2`.
+    r"""The M-step's sums as one product: :math:`\sum_i \gamma_{ik} u_i`, :math:`N_k`, :math:`\sum_i \gamma_{ik} u_i^2`.
 
-    The variance is then :math:`\frac{1}{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2`
+    The variance is then :math:`\frac{1}{N_k}\sum_i \gamma_{ik} u_i^2 - m_k^2`
     (:func:`~emlib.vectorized.params_from_sums` with the squares about
     :math:`r_k = 0`): no second pass over the data.
     """

@@ -2,7 +2,7 @@ r"""Data far from zero: how many digits of the variances a fit keeps.
 
 Timestamps, wavelengths and prices are large numbers with small spreads. The
 variance as a mean square minus a squared mean,
-:math:`\frac{1}{N_k}\sum_i \gamma_{ki} x_i^2 - \mu_k^2`, subtracts two numbers
+:math:`\frac{1}{N_k}\sum_i \gamma_{ik} x_i^2 - \mu_k^2`, subtracts two numbers
 of size :math:`x^2` to get one of size :math:`\sigma^2`, and loses about
 :math:`\log_{10}(x^2 / \sigma^2)` of the 16 digits a ``float64`` holds.
 
