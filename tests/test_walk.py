@@ -80,3 +80,8 @@ def test_time_steps_times_every_fitter_in_order():
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_table_never_shows_minus_zero():
+    table = attribution_table({"a": 1.0, "b": 0.5, "c": 0.5004}, {"a": "a", "b": "b", "c": "c"})
+    assert table.rows[2][3] == "0%"

@@ -30,13 +30,17 @@ Fitter = Callable[..., EMResult]
 def time_steps(
     fitters: Mapping[str, Fitter], x: np.ndarray, init: MixtureParams, *, n_iter: int = 10, rounds: int = 5
 ) -> dict[str, float]:
-    """Seconds per iteration of each fitter: the best of ``rounds`` runs of ``n_iter`` iterations.
+    """Wall-clock seconds per iteration of each fitter: the best of ``rounds`` runs of ``n_iter`` iterations.
 
     The rounds take the fitters in turn (one run of each, then again), so that
     a moment of load on a busy machine slows one run of every fitter rather
     than all runs of one; the best run is the least disturbed. Each run is
     ``fit(x, init, tol=0, max_iter=n_iter)``, validation and setup included,
     after one untimed run of every fitter.
+
+    Wall-clock time, not processor time: BLAS may split a large matrix
+    product across threads whose waiting counts as processor time, so
+    processor time would overstate the whole-array versions.
 
     Parameters
     ----------
@@ -164,7 +168,7 @@ def attribution_table(seconds: Mapping[str, float], labels: Mapping[str, str]) -
     speedups, shares = attribution(seconds)
     rows = [(names[0], f"{times[0] * 1e3:.2f}", "", "")]
     rows += [
-        (name, f"{t * 1e3:.2f}", f"{speedup:.2f}x", f"{share:.0%}")
+        (name, f"{t * 1e3:.2f}", f"{speedup:.2f}x", f"{round(share, 2) + 0.0:.0%}")  # + 0.0: no "-0%"
         for name, t, speedup, share in zip(names[1:], times[1:], speedups, shares)
     ]
     rows.append(("total", "", f"{times[0] / times[-1]:.1f}x", f"{shares.sum():.0%}"))
