@@ -213,7 +213,9 @@ def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
     """
     first = responsibilities @ with_ones(x).T  # (K, 2): sum of gamma x, N_k
     means = first[:, 0] / first[:, 1]
-    squares = np.vecdot(responsibilities, (x - means[:, np.newaxis]) ** 2)  # (K,)
+    # (K,): a sum along the samples, not np.vecdot, whose BLAS dot product on rows this long
+    # runs on several threads and, on a busy machine, waits for them far longer than it computes
+    squares = (responsibilities * (x - means[:, np.newaxis]) ** 2).sum(axis=1)
     return params_from_sums(np.column_stack([first, squares]), means, x.size)
 
 
