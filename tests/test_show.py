@@ -10,8 +10,8 @@ from emlib import hoisted, original
 from emlib.book import show
 
 
-def test_source_is_the_file_text_of_the_object():
-    listing = show.source(original.m_step)
+def test_source_with_docstrings_is_the_file_text_of_the_object():
+    listing = show.source(original.m_step, docstrings=True)
     assert listing.text == inspect.getsource(original.m_step).rstrip("\n")
     assert listing.language == "python"
     assert str(listing) == listing.text
@@ -23,8 +23,14 @@ def test_source_joins_several_objects_in_order():
     assert "\n\n\ndef m_step" in listing.text
 
 
+def test_source_leaves_docstrings_out_by_default():
+    assert show.source(original.m_step).text == show.source(original.m_step, docstrings=False).text
+    assert '"""' not in show.source(original.m_step).text
+    assert '"""' in show.source(original.m_step, docstrings=True).text
+
+
 def test_source_accepts_modules_and_classes():
-    assert show.source(hoisted).text.startswith('r"""The question\'s loops')
+    assert show.source(hoisted, docstrings=True).text.startswith('r"""The question\'s loops')
     assert "class MixtureParams" in show.source(emlib.MixtureParams).text
 
 
@@ -48,7 +54,7 @@ def test_source_without_docstrings_keeps_code_and_comments():
     assert listing.text.startswith("def m_step(")
     assert "# Cost: the whole data set converted" in listing.text
     assert listing.text.count("total = sum(sum(responsibilities))") == 3
-    full = show.source(original.m_step, hoisted.m_step).text.splitlines()
+    full = show.source(original.m_step, hoisted.m_step, docstrings=True).text.splitlines()
     assert set(listing.text.splitlines()) <= set(full)  # lines left out, none changed
     assert len(listing.text.splitlines()) < len(full)
 

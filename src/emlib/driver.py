@@ -286,20 +286,26 @@ class EMResult:
         return type(self), (self.params, self.n_iter, self.converged, self.log_likelihood, self.stop)
 
 
-def has_converged(stop: str, tol: float, old: MixtureParams, new: MixtureParams, history: list[float]) -> bool:
+def has_converged(
+    stop: str, tol: float, old: MixtureParams, new: MixtureParams, history: list[float], *, n_samples: int
+) -> bool:
     r"""Decide whether to stop after an iteration.
 
     ``stop="params"`` is the question's rule: the largest absolute change of
     any parameter, :math:`\max|\theta^{(t+1)} - \theta^{(t)}| < \text{tol}`.
-    ``stop="loglik"`` stops when the log-likelihood's relative change is small,
-    :math:`|\ell_t - \ell_{t-1}| < \text{tol}\,|\ell_t|` (it needs two values).
+    ``stop="loglik"`` stops when the mean log-likelihood per sample changes by
+    less than ``tol``, :math:`|\ell_t - \ell_{t-1}| / N < \text{tol}` (it needs
+    two values), as scikit-learn's ``tol`` does. Rescaling the data,
+    :math:`x_i \to s x_i`, shifts every :math:`\ell_t / N` by the same
+    constant :math:`-\log s` and leaves its changes alone, so this rule stops
+    after the same iterations whatever the units of :math:`x`.
     With ``tol=0`` neither rule ever holds, so a fit runs ``max_iter`` iterations.
     """
     if stop == "params":
         return old.max_abs_change(new) < tol
     if len(history) < 2:
         return False
-    return abs(history[-1] - history[-2]) < tol * abs(history[-1])
+    return abs(history[-1] - history[-2]) < tol * n_samples
 
 
 def run_em(
@@ -398,7 +404,7 @@ def run_em(
         if collapsed is not None:
             raise breakdown(iteration, "collapse", collapsed, data_range, log_space=log_space)
         history.append(float(log_likelihood))
-        converged = has_converged(stop, tol, params, new_params, history)
+        converged = has_converged(stop, tol, params, new_params, history, n_samples=data.size)
         params = new_params
         if converged:
             break

@@ -105,7 +105,7 @@ def em_original(
         Largest number of iterations (>= 1).
     stop : {"params", "loglik"}, default "params"
         ``"params"``: largest absolute parameter change < ``tol`` (the
-        question's rule); ``"loglik"``: relative log-likelihood change < ``tol``.
+        question's rule); ``"loglik"``: change of the mean log-likelihood per sample < ``tol``.
 
     Returns
     -------

@@ -8,18 +8,19 @@ that it takes only when the numbers show they are safe. The ideas:
 * **Layout.** The data are flattened to one axis of length :math:`N` (rows and
   columns mean nothing to EM), and every table is ``(K, N)``: components on
   the first axis, samples on the last, so each component's :math:`N` values
-  are contiguous in memory.
+  are contiguous in memory (put the long axis last). The maths keeps the
+  book's notation: :math:`\gamma_{ik}` is ``gamma[k, i]``.
 * **An affine map is a matrix product.** Each component sees the samples
-  through its standardized deviation :math:`z_{ki} = (x_i - \mu_k) / (\sqrt2\,\sigma_k)`,
+  through its standardized deviation :math:`z_{ik} = (x_i - \mu_k) / (\sqrt2\,\sigma_k)`,
   an affine function of :math:`x_i`. Stacked over a row of ones, ``(2, N)``,
   the samples give the whole table as one product with ``(K, 2)``
   coefficients (:func:`with_ones`, :func:`deviation_coefficients`), and
-  :math:`a_{ki} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ki}^2`.
+  :math:`a_{ik} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ik}^2`.
 * **One exponential.** The log-sum-exp trick (:func:`normalize`) turns the
-  table into responsibilities :math:`\gamma_{ki}` in place, with one ``exp``
+  table into responsibilities :math:`\gamma_{ik}` in place, with one ``exp``
   per entry, and yields the log-likelihood on the way.
 * **Sums, not arrays.** The M-step needs three sums per component: :math:`N_k`,
-  :math:`\sum_i \gamma_{ki} u_i` and :math:`\sum_i \gamma_{ki} (u_i - r_k)^2` about some
+  :math:`\sum_i \gamma_{ik} u_i` and :math:`\sum_i \gamma_{ik} (u_i - r_k)^2` about some
   point :math:`r_k` (:func:`params_from_sums`). :func:`m_step` takes the
   squares about the new means, in a second pass over the responsibilities.
 * **Centering.** All of this uses :math:`u_i = x_i - c`, with :math:`c` the
@@ -40,10 +41,10 @@ What :func:`em_vectorized` adds, per iteration:
   squares about the center (:math:`r_k = 0`), are the product of the
   responsibilities with the same rows. Everything is one sweep over the data.
 * **Safety checks.** Multiplying out subtracts nearly equal numbers when
-  :math:`|z_{ki}|` is large, and so does the one-sweep variance
-  :math:`\frac{1}{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2` when a component is narrow and
+  :math:`|z_{ik}|` is large, and so does the one-sweep variance
+  :math:`\frac{1}{N_k}\sum_i \gamma_{ik} u_i^2 - m_k^2` when a component is narrow and
   far from the center. :func:`sweep` evaluates the quadratic at the two ends
-  of the data (a few numbers) and squares :math:`z_{ki}` instead when more
+  of the data (a few numbers) and squares :math:`z_{ik}` instead when more
   than :data:`DIGITS_AT_RISK` digits are at stake; :func:`em_step` checks
   the variance and, when it would lose as many digits, sweeps once more to
   take the squares about the new means, as :func:`m_step` does. The same
@@ -106,7 +107,7 @@ def deviation_coefficients(means: np.ndarray, variances: np.ndarray) -> np.ndarr
 
 
 def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
-    r""":math:`a_{ki} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ki}^2`, shape ``(K, N)``.
+    r""":math:`a_{ik} = \log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \sigma_k^2) = c_k - z_{ik}^2`, shape ``(K, N)``.
 
     Parameters
     ----------
@@ -119,11 +120,11 @@ def log_weighted_densities(x: np.ndarray, params: MixtureParams) -> np.ndarray:
 
 
 def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool = True) -> float:
-    r"""Turn log-densities :math:`a_{ki}` into responsibilities, in place; return the log-likelihood.
+    r"""Turn log-densities :math:`a_{ik}` into responsibilities, in place; return the log-likelihood.
 
-    .. math:: \gamma_{ki} = \frac{e^{a_{ki} - m_i}}{\sum_l e^{a_{li} - m_i}}, \quad
-              m_i = \max_k a_{ki}, \qquad
-              \ell = \sum_i \Bigl(m_i + \log \sum_k e^{a_{ki} - m_i}\Bigr)
+    .. math:: \gamma_{ik} = \frac{e^{a_{ik} - m_i}}{\sum_l e^{a_{il} - m_i}}, \quad
+              m_i = \max_k a_{ik}, \qquad
+              \ell = \sum_i \Bigl(m_i + \log \sum_k e^{a_{ik} - m_i}\Bigr)
 
     Subtracting :math:`m_i` changes nothing mathematically, but keeps the
     largest term at :math:`e^0 = 1`, so the sum never underflows to 0 however
@@ -132,12 +133,12 @@ def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool 
     Parameters
     ----------
     table : numpy.ndarray, shape (K, N)
-        :math:`a_{ki}` on input, :math:`\gamma_{ki}` on output.
+        :math:`a_{ik}` on input, :math:`\gamma_{ik}` on output.
     work : numpy.ndarray, shape (N,), optional
         Scratch space, to reuse between calls.
     shift : bool, default True
         ``False`` skips the subtraction (:math:`m_i = 0`): safe only when every
-        sample has some :math:`a_{ki}` above about -700.
+        sample has some :math:`a_{ik}` above about -700.
     """
     scratch = np.empty(table.shape[1]) if work is None else work
     log_likelihood = 0.0
@@ -152,7 +153,7 @@ def normalize(table: np.ndarray, work: np.ndarray | None = None, *, shift: bool 
 
 
 def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
-    r"""Responsibilities :math:`\gamma_{ki}` of every component for every sample, in log space.
+    r"""Responsibilities :math:`\gamma_{ik}` of every component for every sample, in log space.
 
     Parameters
     ----------
@@ -171,10 +172,10 @@ def e_step(x: np.ndarray, params: MixtureParams) -> tuple[np.ndarray, float]:
 
 
 def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int, center: float = 0.0) -> MixtureParams:
-    r"""New parameters from :math:`\sum_i \gamma_{ki} u_i`, :math:`N_k` and :math:`\sum_i \gamma_{ki} (u_i - r_k)^2`, :math:`u_i = x_i - c`.
+    r"""New parameters from :math:`\sum_i \gamma_{ik} u_i`, :math:`N_k` and :math:`\sum_i \gamma_{ik} (u_i - r_k)^2`, :math:`u_i = x_i - c`.
 
-    .. math:: \mu_k = c + m_k, \quad m_k = \frac{1}{N_k}\sum_i \gamma_{ki} u_i, \quad
-              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ki} (u_i - r_k)^2 - (m_k - r_k)^2, \quad
+    .. math:: \mu_k = c + m_k, \quad m_k = \frac{1}{N_k}\sum_i \gamma_{ik} u_i, \quad
+              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ik} (u_i - r_k)^2 - (m_k - r_k)^2, \quad
               \pi_k = \frac{N_k}{N}
 
     The variance is exact for any :math:`r_k`, and accurate when :math:`r_k`
@@ -183,7 +184,7 @@ def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int
     Parameters
     ----------
     sums : numpy.ndarray, shape (K, 3)
-        Columns :math:`\sum_i \gamma_{ki} u_i`, :math:`N_k`, :math:`\sum_i \gamma_{ki} (u_i - r_k)^2`.
+        Columns :math:`\sum_i \gamma_{ik} u_i`, :math:`N_k`, :math:`\sum_i \gamma_{ik} (u_i - r_k)^2`.
     about : float or numpy.ndarray, shape (K,)
         The points :math:`r_k`, measured from :math:`c`.
     n_samples : int
@@ -200,9 +201,9 @@ def params_from_sums(sums: np.ndarray, about: np.ndarray | float, n_samples: int
 def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
     r"""New parameters: weighted sums along the sample axis, the squares about the new means.
 
-    .. math:: N_k = \sum_i \gamma_{ki}, \quad
-              \mu_k = \frac{1}{N_k}\sum_i \gamma_{ki} x_i, \quad
-              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ki} (x_i - \mu_k)^2, \quad
+    .. math:: N_k = \sum_i \gamma_{ik}, \quad
+              \mu_k = \frac{1}{N_k}\sum_i \gamma_{ik} x_i, \quad
+              \sigma_k^2 = \frac{1}{N_k}\sum_i \gamma_{ik} (x_i - \mu_k)^2, \quad
               \pi_k = \frac{N_k}{N}
 
     Parameters
@@ -212,7 +213,9 @@ def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
     """
     first = responsibilities @ with_ones(x).T  # (K, 2): sum of gamma x, N_k
     means = first[:, 0] / first[:, 1]
-    squares = np.vecdot(responsibilities, (x - means[:, np.newaxis]) ** 2)  # (K,)
+    # (K,): a sum along the samples, not np.vecdot, whose BLAS dot product on rows this long
+    # runs on several threads and, on a busy machine, waits for them far longer than it computes
+    squares = (responsibilities * (x - means[:, np.newaxis]) ** 2).sum(axis=1)
     return params_from_sums(np.column_stack([first, squares]), means, x.size)
 
 
@@ -232,20 +235,23 @@ class Blocks:
         :math:`K`.
     block_size : int
         Largest number of samples per block (>= 1); the blocks are made equal.
+    center : float, optional
+        :math:`c`; by default the mean of the samples. ``0.0`` keeps the data
+        as they are (to show what centering protects against).
 
     Attributes
     ----------
     center : float
-        :math:`c`, the mean of the samples.
+        :math:`c`, the mean of the samples unless given.
     ends : numpy.ndarray, shape (3, 2)
         The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`.
     size : int
         :math:`N`.
     """
 
-    def __init__(self, samples: np.ndarray, n_components: int, block_size: int) -> None:
+    def __init__(self, samples: np.ndarray, n_components: int, block_size: int, center: float | None = None) -> None:
         u = flatten(samples)
-        self.center = float(u.mean())
+        self.center = float(u.mean()) if center is None else float(center)
         u -= self.center
         low, high = u.min(), u.max()
         self.ends = np.array([[low, high], [1.0, 1.0], [low**2, high**2]])
@@ -291,6 +297,18 @@ def log_density_polynomial(constants: np.ndarray, shifted_means: np.ndarray, var
     return np.array([linear, constants - 0.5 * shifted_means * linear, -0.5 * precision]).T
 
 
+def needs_shift(at_ends: list[list[float]]) -> bool:
+    r"""Whether a sample may be so far from every component that all its :math:`e^{a_{ik}}` underflow.
+
+    ``at_ends`` holds, for each component, :math:`a_k(u)` at the smallest and
+    the largest :math:`u_i`. :math:`a_k` is a downward parabola, so it is
+    lowest at an end: when some component is above :data:`SAFE_LOG_DENSITY`
+    at both ends, every sample has a safe :math:`a_{ik}` and :func:`normalize`
+    may skip the subtraction of :math:`m_i`.
+    """
+    return max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
+
+
 def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     r"""The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\ell`.
 
@@ -298,7 +316,7 @@ def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None
     ``about`` (measured from the center) if given. The log-densities at the
     two ends of the data decide the shortcuts: the table as one product with
     the quadratic unless that would cost :data:`DIGITS_AT_RISK` digits
-    (:math:`z_{ki}^2 \ge 10^D` at an end), and no subtraction before ``exp``
+    (:math:`z_{ik}^2 \ge 10^D` at an end), and no subtraction before ``exp``
     when some component is above :data:`SAFE_LOG_DENSITY` at both ends, hence
     everywhere in between.
     """
@@ -307,18 +325,18 @@ def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None
     polynomial = log_density_polynomial(constants, shifted_means, params.variances)
     # a_k at the smallest and the largest u: K pairs of numbers, quicker in plain Python than in NumPy
     at_ends = (polynomial @ blocks.ends).tolist()
-    shift = max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
+    shift = needs_shift(at_ends)
     careful = max(c - min(pair) for c, pair in zip(constants.tolist(), at_ends)) >= 10.0**DIGITS_AT_RISK  # z^2
     deviations = deviation_coefficients(shifted_means, params.variances) if careful else None
     sums = np.zeros((params.n_components, 3))
     log_likelihood = 0.0
     for rows, table, scratch in blocks:
         if careful:
-            np.square(np.matmul(deviations, rows[:2], out=table), out=table)  # z_ki^2
-            np.subtract(constants[:, np.newaxis], table, out=table)  # a_ki = c_k - z_ki^2
+            np.square(np.matmul(deviations, rows[:2], out=table), out=table)  # z_ik^2
+            np.subtract(constants[:, np.newaxis], table, out=table)  # a_ik = c_k - z_ik^2
         else:
-            np.matmul(polynomial, rows, out=table)  # a_ki
-        log_likelihood += normalize(table, scratch, shift=shift)  # now gamma_ki
+            np.matmul(polynomial, rows, out=table)  # a_ik
+        log_likelihood += normalize(table, scratch, shift=shift)  # now gamma_ik
         block_sums = table @ rows.T  # (K, 3): sums of gamma u, gamma, gamma u^2
         if about is not None:
             block_sums[:, 2] = np.vecdot(table, (rows[0] - about[:, np.newaxis]) ** 2)
@@ -327,7 +345,7 @@ def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None
 
 
 def loses_digits(sums: np.ndarray) -> bool:
-    r"""Whether :math:`\sigma_k^2 = \frac1{N_k}\sum_i \gamma_{ki} u_i^2 - m_k^2` would lose more than :data:`DIGITS_AT_RISK` digits.
+    r"""Whether :math:`\sigma_k^2 = \frac1{N_k}\sum_i \gamma_{ik} u_i^2 - m_k^2` would lose more than :data:`DIGITS_AT_RISK` digits.
 
     The subtraction cancels the digits that :math:`\sigma_k^2` and the mean
     square do not share: many, when a component is narrow and far from the

@@ -75,7 +75,7 @@ def _check_showable(obj: object) -> None:
         )
 
 
-def source(*objects: object, docstrings: bool = True) -> Listing:
+def source(*objects: object, docstrings: bool = False) -> Listing:
     """The source code of ``objects``, as :func:`inspect.getsource` reads it from their files.
 
     Parameters
@@ -84,9 +84,10 @@ def source(*objects: object, docstrings: bool = True) -> Listing:
         One or more objects defined in Python source files, e.g.
         ``emlib.original.m_step``. Their sources are joined by a blank line,
         in the order given.
-    docstrings : bool, default True
-        Keep the docstrings; ``False`` leaves them out (code and comments stay),
-        when the page already explains what the code does.
+    docstrings : bool, default False
+        Keep the docstrings. By default they are left out (code and comments
+        stay): a chapter states the maths in its prose, where it is rendered,
+        rather than as raw reStructuredText inside a listing.
 
     Returns
     -------
@@ -180,7 +181,7 @@ def diff(old: object, new: object, *, context: int = 1, code_only: bool = True) 
     context = check_int(context, "context", minimum=0)
     if not isinstance(code_only, bool):
         raise TypeError(f"code_only must be True or False, got {type(code_only).__name__}")
-    old_text, new_text = source(old).text, source(new).text
+    old_text, new_text = source(old, docstrings=True).text, source(new, docstrings=True).text
     if code_only:
         old_lines, new_lines = _code_only(old_text), _code_only(new_text)
     else:
