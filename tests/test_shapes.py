@@ -73,7 +73,8 @@ def test_plan_agrees_with_numpy(shapes):
     [
         ((), ValueError, "at least one shape"),
         (((3, 4), (5,)), ValueError, r"on axis -1 the lengths are \[4, 5\]"),
-        (((255, 100), (255, 100, 2)), ValueError, r"on axis -1 the lengths are \[2, 100\]"),  # the first clash from the right
+        (((255, 100), (255, 100, 2)), ValueError, r"on axis -1 the lengths are \[100, 2\]"),  # the first clash from the right, in the shapes' order
+        (((2, 1, 3), (1, 5, 4), (7, 1, 1)), ValueError, r"on axis -1 the lengths are \[3, 4, 1\]"),  # every operand, 1s too
         (((2, 0),), ValueError, "lengths >= 1"),
         ((("a", 2),), TypeError, "tuple of integers"),
         (((2.0, 3),), TypeError, "tuple of integers"),

@@ -129,7 +129,8 @@ def broadcast_plan(*shapes: Shape) -> BroadcastPlan:
         If a shape is not a tuple (or list) of integers.
     ValueError
         If no shape is given, a length is < 1, or two lengths on one axis
-        differ and neither is 1; the message names the axis.
+        differ and neither is 1; the message names the axis and gives each
+        shape's length there, in the order the shapes were given.
     """
     if not shapes:
         raise ValueError("broadcast_plan() needs at least one shape")
@@ -142,7 +143,7 @@ def broadcast_plan(*shapes: Shape) -> BroadcastPlan:
         if len(lengths) > 1:
             raise ValueError(
                 f"shapes {', '.join(map(str, checked))} do not broadcast: on axis {axis - ndim} the lengths "
-                f"are {sorted(lengths)}; on every axis they must be equal or 1"
+                f"are {[shape[axis] for shape in padded]}; on every axis they must be equal or 1"
             )
         result[axis] = lengths.pop() if lengths else 1
     added = tuple(tuple(axis < ndim - len(shape) for axis in range(ndim)) for shape in checked)
