@@ -31,7 +31,15 @@ from emlib.book.profiling import time_call
 from emlib.params import SEED_PROBLEM
 from emlib.sampling import sample
 
-CACHE = Path(__file__).resolve().parents[3] / "_build" / "measurements" / "measurements.json"
+def _default_cache() -> Path:
+    """The repository's ``_build/measurements/`` when emlib runs from the book's repository, else the user's cache."""
+    repository = Path(__file__).resolve().parents[3]
+    if (repository / "_config.yml").is_file():
+        return repository / "_build" / "measurements" / "measurements.json"
+    return Path.home() / ".cache" / "emlib" / "measurements.json"
+
+
+CACHE = _default_cache()
 """Where :func:`recall` keeps its values: the repository's ``_build/`` folder, which the build keeps."""
 
 DATA_SEED = 2019
