@@ -7,7 +7,7 @@ Every version of the fit that the book shows lives here, with one signature::
 ========================  ======================================================
 ``em_original``           the question's nested loops, :math:`O(N^2 K)`
 ``em_hoisted``            the same loops with :math:`N_k` computed once
-``em_broadcast``          the answer's whole-array E-step and broadcast M-step
+``em_broadcast``          the answer's broadcast M-step, E-step on the whole grid
 ``em_vectorized``         flat data, ``(K, N)`` layout, log-space E-step
 ========================  ======================================================
 

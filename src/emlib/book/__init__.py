@@ -7,6 +7,7 @@ chapters use these modules to show that code and to draw what it does:
 =====================  ==========================================================
 ``show``               source listings and diffs of the package's own code
 ``profiling``          cProfile tables and a small-call timer
+``measurements``       slow timings measured once and reused by every chapter
 ``plots``              the chapters' figures
 ``shapes``             broadcasting plans and diagrams
 ``layout``             the ``(K, N)`` and ``(N, K)`` layouts compared
