@@ -10,23 +10,37 @@ Every version of the fit that the book shows lives here, with one signature::
 ``em_broadcast``          the answer's whole-array E-step and broadcast M-step
 ``em_vectorized``         flat data, ``(K, N)`` layout, log-space E-step
 ========================  ======================================================
+
+The names above are imported on first use (PEP 562), so that importing a
+submodule, e.g. ``python -m emlib.check``, does not import NumPy: the setup
+check must run, and report, where NumPy is missing.
 """
 
-from emlib.broadcast import em_broadcast
-from emlib.driver import EMResult
-from emlib.hoisted import em_hoisted
-from emlib.original import em_original
-from emlib.params import SEED_PROBLEM, MixtureParams, Problem
-from emlib.sampling import sample, sample_loops
-from emlib.vectorized import em_vectorized
+import importlib as _importlib
+import typing as _typing
 
-FITTERS = {
-    "em_original": em_original,
-    "em_hoisted": em_hoisted,
-    "em_broadcast": em_broadcast,
-    "em_vectorized": em_vectorized,
+if _typing.TYPE_CHECKING:
+    from emlib.broadcast import em_broadcast
+    from emlib.driver import EMResult
+    from emlib.hoisted import em_hoisted
+    from emlib.original import em_original
+    from emlib.params import SEED_PROBLEM, MixtureParams, Problem
+    from emlib.sampling import sample, sample_loops
+    from emlib.vectorized import em_vectorized
+
+_HOMES = {
+    "EMResult": "emlib.driver",
+    "MixtureParams": "emlib.params",
+    "Problem": "emlib.params",
+    "SEED_PROBLEM": "emlib.params",
+    "em_broadcast": "emlib.broadcast",
+    "em_hoisted": "emlib.hoisted",
+    "em_original": "emlib.original",
+    "em_vectorized": "emlib.vectorized",
+    "sample": "emlib.sampling",
+    "sample_loops": "emlib.sampling",
 }
-"""Every fitter by name, slowest first."""
+"""The module each public name lives in."""
 
 __all__ = [
     "EMResult",
@@ -41,3 +55,19 @@ __all__ = [
     "sample",
     "sample_loops",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its module on first use, and keep it here."""
+    if name == "FITTERS":
+        value: object = {fit: __getattr__(fit) for fit in ("em_original", "em_hoisted", "em_broadcast", "em_vectorized")}
+    elif name in _HOMES:
+        value = getattr(_importlib.import_module(_HOMES[name]), name)
+    else:
+        raise AttributeError(f"module 'emlib' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
