@@ -425,6 +425,10 @@ def check_requirements_files(path: Path) -> list[CheckResult]:
     return results
 
 
+KERNEL_NOISE = "running over TCP without encryption"
+"""ipykernel's warning on every start over TCP (the default): true, harmless on one's own machine, and alarming."""
+
+
 @contextlib.contextmanager
 def kernel_log() -> Iterator[IO[str]]:
     """A temporary file for a Jupyter kernel's own log (pass it as the kernel's ``stderr``).
@@ -438,10 +442,14 @@ def kernel_log() -> Iterator[IO[str]]:
 
 
 def last_log_line(log: IO[str]) -> str:
-    """The last non-blank line a kernel wrote to ``log`` (see :func:`kernel_log`), or ``""``."""
+    """The last line a kernel wrote to ``log`` (see :func:`kernel_log`) that says something, or ``""``.
+
+    Blank lines and ipykernel's transport warning (:data:`KERNEL_NOISE`) do not count.
+    """
     log.flush()
     log.seek(0)
-    return ([line.strip() for line in log.read().splitlines() if line.strip()] or [""])[-1]
+    lines = [line.strip() for line in log.read().splitlines() if line.strip() and KERNEL_NOISE not in line]
+    return (lines or [""])[-1]
 
 
 def _check_timeout(timeout: object) -> float:
