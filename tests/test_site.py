@@ -17,11 +17,9 @@ by the ``CHROMIUM`` environment variable; without one the browser tests skip.
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
 import shutil
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -33,6 +31,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from emlib.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
@@ -169,23 +169,10 @@ if not site_pages():
 # --- Fixtures: a local server and a browser --------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A browser that drops a connection it no longer needs is not an error; anything else is reported."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """Base URL of a local HTTP server for the HTML folder."""
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    httpd = _QuietServer(("127.0.0.1", 0), handler)
+    """Base URL of a local HTTP server for the HTML folder: ``make serve``'s quiet server."""
+    httpd = make_server(HTML_DIR, "127.0.0.1", 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
