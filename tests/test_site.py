@@ -5,13 +5,16 @@ it first) is served from a local HTTP server. Every page reachable from
 ``index.html`` is opened at a desktop width (1280 px) and a phone width (390 px)
 and must: answer HTTP 200, log no console error, request nothing from any host
 but the local server, render its math with MathJax, load every image, fit the
-window's width, and keep exercise solutions hidden until clicked. Every internal
-link must resolve, and searching for "broadcasting" must find the broadcasting
-chapter. A full-page screenshot of each page lands in
+window's width, keep exercise solutions hidden until clicked, and pass an
+axe-core audit of the WCAG 2.1 A and AA rules. Every internal link must
+resolve, and searching for "broadcasting" must find the broadcasting chapter. A full-page screenshot of each page lands in
 ``<html dir>/../screenshots/<viewport>/``.
 
 Chromium is Debian's (``apt-get install -y chromium``), or the executable named
 by the ``CHROMIUM`` environment variable; without one the browser tests skip.
+axe-core is the npm registry's, fetched by ``.ci/fetch-axe`` into ``_build/axe/``
+(or the file named by ``AXE_JS``); without it the audit skips, or fails when the
+``CI`` environment variable is set.
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ VIEWPORTS = {
     },
 }
 BROADCASTING_CHAPTER = "book/05-broadcasting.html"
+# axe-core, fetched from the npm registry by .ci/fetch-axe (no network at test time).
+AXE = Path(os.environ.get("AXE_JS", ROOT / "_build" / "axe" / "axe.min.js"))
+# The rules audited: WCAG 2.0 and 2.1, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# No violation is accepted, in the book's content or the theme's, old rule or new:
+# the theme's two (label-content-name-mismatch) are fixed by _static/label-in-name.js.
 # Elements whose URL attribute the browser fetches by itself.
 FETCHED = {"script": "src", "img": "src", "iframe": "src", "source": "src",
            "audio": "src", "video": "src", "embed": "src", "object": "data"}
@@ -193,6 +202,18 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """The text of axe-core's ``axe.min.js``, or a skip (a failure in CI) that says how to fetch it."""
+    if not AXE.is_file():
+        message = (f"no axe-core at {AXE}: run `.ci/fetch-axe` (needs npm and the network once), "
+                   "or set AXE_JS to an axe.min.js")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def fresh_screenshots() -> None:
     """Remove the screenshots of an earlier run."""
@@ -320,6 +341,19 @@ def check_solutions_toggle(page: Page) -> None:
         body.wait_for(state="visible", timeout=5000)
 
 
+_AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(result => result.violations.map(rule => ({
+        id: rule.id, impact: rule.impact, help: rule.help,
+        nodes: rule.nodes.map(node => ({target: node.target.join(' '), html: node.html.slice(0, 160)})),
+    })))"""
+
+def accessibility_violations(page: Page, axe_source: str) -> list[str]:
+    """axe-core's violations of the WCAG 2.1 A and AA rules on the page, one line per element."""
+    page.add_script_tag(content=axe_source)
+    return [f"{rule['id']} ({rule['impact']}: {rule['help']}) at {node['target']}: {node['html']}"
+            for rule in page.evaluate(_AXE_RUN, AXE_TAGS) for node in rule["nodes"]]
+
+
 # --- The tests ----------------------------------------------------------------------
 
 
@@ -394,6 +428,30 @@ def test_page_in_browser(relpath: str, viewport: str, open_page):
     page.mouse.move(0, 0)
     page.wait_for_timeout(300)  # the theme's scroll handlers redraw the sidebars
     page.screenshot(path=screenshot_path(viewport, relpath), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("relpath", site_pages())
+def test_page_is_accessible(relpath: str, viewport: str, open_page, axe_source: str):
+    """No violation of the WCAG 2.1 A and AA rules (axe-core), with the math typeset and the solutions open."""
+    page = open_page(relpath, viewport).page
+    check_math(page)
+    check_solutions_toggle(page)
+    violations = accessibility_violations(page, axe_source)
+    assert violations == [], f"{relpath} at {viewport}:\n" + "\n".join(violations)
+
+
+def test_mode_switch_is_named_after_the_mode_it_shows(open_page):
+    """Label in Name (WCAG 2.5.3): the switch's name says the mode its icon shows, and follows it."""
+    page = open_page("book/intro.html", "desktop").page
+    switch = page.locator(".theme-switch-button:visible").first
+    names = {"light": "Light", "dark": "Dark", "auto": "System Settings"}
+    for _ in range(3):
+        mode = page.evaluate("() => document.documentElement.dataset.mode")
+        expect(switch).to_have_attribute("aria-label", f"Color mode: {names[mode]}")
+        switch.click()
+    search = page.locator(".search-button-field:visible").first
+    assert search.get_attribute("aria-label") is None  # named by what it shows: "Search Ctrl+K"
 
 
 def test_search_finds_the_broadcasting_chapter(open_page, server: str):
