@@ -91,7 +91,11 @@ def test_importing_emlib_check_imports_no_numpy():
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
-def test_emlib_names_load_on_first_use():
+def test_emlib_names_and_submodules_load_on_first_use():
+    code = "import emlib; print(emlib.vectorized.e_step.__name__, emlib.driver.run_em.__name__, emlib.em_hoisted.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.stdout.split() == ["e_step", "run_em", "em_hoisted"], done.stderr
     import emlib
 
     assert set(emlib.__all__) <= set(dir(emlib))
@@ -234,8 +238,11 @@ def test_read_requirements_rejects_bad_input(tmp_path):
         check.read_requirements(None)
     with pytest.raises(ValueError, match="no requirements file at"):
         check.read_requirements(tmp_path / "missing.txt")
-    with pytest.raises(ValueError, match="no requirements file at"):
+    with pytest.raises(ValueError, match="cannot read the requirements file"):
         check.read_requirements(tmp_path)
+    (tmp_path / "latin1.txt").write_bytes("numpy  # \xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="cannot read the requirements file"):
+        check.read_requirements(tmp_path / "latin1.txt")
 
 
 def test_run_checks_reports_a_missing_file_as_a_failed_check(tmp_path):

@@ -17,6 +17,7 @@ check must run, and report, where NumPy is missing.
 """
 
 import importlib as _importlib
+import importlib.util as _importlib_util
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
@@ -58,11 +59,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """Import a public name from its module on first use, and keep it here."""
+    """Import a public name, or a submodule, on first use, and keep it here."""
     if name == "FITTERS":
         value: object = {fit: __getattr__(fit) for fit in ("em_original", "em_hoisted", "em_broadcast", "em_vectorized")}
     elif name in _HOMES:
         value = getattr(_importlib.import_module(_HOMES[name]), name)
+    elif not name.startswith("_") and _importlib_util.find_spec(f"{__name__}.{name}") is not None:
+        value = _importlib.import_module(f"{__name__}.{name}")  # a submodule, e.g. emlib.vectorized
     else:
         raise AttributeError(f"module 'emlib' has no attribute {name!r}")
     globals()[name] = value

@@ -223,7 +223,8 @@ def read_requirements(path: str | Path) -> list[RequirementsFile]:
         text = _read_text(file)
         if text is None:
             if not files:
-                raise ValueError(f"no requirements file at {str(file)!r}")
+                reason = "no requirements file at" if not file.exists() else "cannot read the requirements file"
+                raise ValueError(f"{reason} {str(file)!r}")
             continue  # already reported by the file that includes it
         parsed = RequirementsFile(file)
         files.append(parsed)
@@ -247,6 +248,8 @@ def _read_line(line: str, file: Path, parsed: RequirementsFile, queue: list[Path
         tokens = shlex.split(line, posix=True)
     except ValueError as err:
         return f"cannot read {line!r} ({err})"
+    if not tokens:
+        return f"cannot read {line!r}"
     first = tokens[0]
     for names in (_INCLUDE_OPTIONS, _EDITABLE_OPTIONS):
         matched, value = _option(first, names)
@@ -614,7 +617,11 @@ def run_checks(
             "create the environment again with `python -m venv` (which installs pip), then " + fix,
         ))
     else:
-        results.append(check_python(_requires_python()))
+        try:
+            results.append(check_python(_requires_python()))
+        except ValueError as err:
+            results.append(CheckResult("python", False, f"the book package's Requires-Python: {err}",
+                                       "report this to the instructor, with the output of this check"))
         if path is None:
             results.append(CheckResult(
                 wanted, False, "not found next to the book's package or in the current folder",
