@@ -205,8 +205,10 @@ def test_read_requirements_goes_on_after_a_bad_line(tmp_path):
     file = tmp_path / "r.txt"
     file.write_text("numpy >= = 2\n--no-such-option\n-r missing.txt\nscipy\n")
     [read] = check.read_requirements(file)
-    assert read.requirements == ["numpy >= = 2", "scipy"]
-    assert read.problems == [
+    assert read.requirements == ["scipy"]
+    assert read.problems[0].startswith("line 1: not a requirement: 'numpy >= = 2' (")  # and packaging's reason
+    assert "\n" not in read.problems[0]
+    assert read.problems[1:] == [
         "line 2: unknown pip option '--no-such-option'",
         f"line 3: -r missing.txt: no readable requirements file at {str(tmp_path / 'missing.txt')!r}",
     ]
@@ -221,7 +223,8 @@ def test_one_verdict_per_file_and_every_later_line_checked(tmp_path):
     assert [(one.name, one.ok) for one in results] == [
         ("r.txt", False), ("numpy", True), ("scipy", True), ("other.txt", True), (MISSING, False),
     ]
-    assert results[0].detail.startswith(f"{file}: not a requirement: 'numpy >= = 2'")
+    assert results[0].detail.startswith(f"{file}: line 1: not a requirement: 'numpy >= = 2'")
+    assert "\n" not in results[0].detail
     assert results[0].fix == f"correct these lines of {file}"
     assert "pip install -r r.txt" in results[-1].fix
 

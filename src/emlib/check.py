@@ -272,6 +272,11 @@ def _read_line(line: str, file: Path, parsed: RequirementsFile, queue: list[Path
     # A requirement, possibly followed by per-requirement options (--hash=...): keep what comes before them.
     words = line.split()
     requirement = " ".join(words[: next((i for i, w in enumerate(words) if w.startswith("-")), len(words))])
+    if _packaging() is not None:  # without it, run_checks reports that nothing can be compared
+        try:
+            _parse_requirement(requirement, file.parent)
+        except ValueError as err:
+            return str(err)
     parsed.requirements.append(requirement)
     return None
 
@@ -338,6 +343,31 @@ def _local_project_name(target: str, base: Path) -> str | None:
     return match.group(1) if match and path.suffix in (".whl", ".gz", ".zip") else None
 
 
+def _parse_requirement(line: str, base: Path) -> tuple[str, object, object]:
+    """``(distribution name, version specifier or None, environment marker or None)`` of a requirement line.
+
+    Raises ``ValueError`` (one line) if ``line`` is not a requirement, and
+    ``RuntimeError`` if neither ``packaging`` nor ``pip`` is installed.
+    """
+    Requirement, _, InvalidRequirement = _require_packaging()
+    if not line.startswith("-e "):
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement as err:
+            error = str(err).splitlines()[0]
+        else:
+            return requirement.name, requirement.specifier or None, requirement.marker
+    target = line[3:].strip() if line.startswith("-e ") else line
+    egg = re.search(r"#egg=([A-Za-z0-9._-]+)", target)
+    if egg:
+        return egg.group(1), None, None
+    if "://" in target:
+        raise ValueError(f"not a requirement: {line!r} (a URL without #egg=<name>: cannot tell what it installs)")
+    if line.startswith("-e ") or target.startswith((".", "/", "~")) or target.endswith((".whl", ".tar.gz", ".zip")):
+        return _local_project_name(target, base) or PROJECT, None, None
+    raise ValueError(f"not a requirement: {line!r} ({error})")
+
+
 def check_requirement(line: str, base: str | Path = ".") -> CheckResult:
     """Check that one requirement is installed at a version it allows.
 
@@ -368,27 +398,9 @@ def check_requirement(line: str, base: str | Path = ".") -> CheckResult:
     """
     if not isinstance(line, str):
         raise TypeError(f"line must be a string such as 'numpy>=2.4', got {type(line).__name__}")
-    Requirement, _, InvalidRequirement = _require_packaging()
-    specifier, requirement, error = None, None, None
-    try:
-        requirement = None if line.startswith("-e ") else Requirement(line)
-    except InvalidRequirement as err:
-        error = err
-    if requirement is not None:
-        if requirement.marker is not None and not requirement.marker.evaluate():
-            return CheckResult(requirement.name, True, f"not needed here ({requirement.marker})")
-        name, specifier = requirement.name, requirement.specifier
-    else:
-        target = line[3:].strip() if line.startswith("-e ") else line
-        egg = re.search(r"#egg=([A-Za-z0-9._-]+)", target)
-        if egg:
-            name = egg.group(1)
-        elif "://" in target:
-            raise ValueError(f"not a requirement: {line!r} (a URL without #egg=<name>: cannot tell what it installs)")
-        elif line.startswith("-e ") or target.startswith((".", "/", "~")) or target.endswith((".whl", ".tar.gz", ".zip")):
-            name = _local_project_name(target, Path(base)) or PROJECT
-        else:
-            raise ValueError(f"not a requirement: {line!r} ({error})")
+    name, specifier, marker = _parse_requirement(line, Path(base))
+    if marker is not None and not marker.evaluate():
+        return CheckResult(name, True, f"not needed here ({marker})")
     try:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
