@@ -131,6 +131,11 @@ def test_save_replaces_its_files_atomically(records, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bench.csv", "bench.json"]
 
 
+def test_loop_versions_alone_are_extrapolated_to_any_size_without_data():
+    got = bench.run_benchmark([1000, 10**12], [2], fitters=["em_hoisted"], repeat=1, loop_budget=1e-6, progress=False)
+    assert [(r.n_samples, r.extrapolated) for r in got] == [(1000, True), (10**12, True)]
+
+
 def test_bytes_needed_grows_with_n_and_k():
     assert bench.bytes_needed(10**6, 8) == 10 * bench.bytes_needed(10**5, 8)
     assert bench.bytes_needed(10**6, 8) > bench.bytes_needed(10**6, 2)
