@@ -31,10 +31,10 @@ test: book
 # For a workshop room: HOST=0.0.0.0 shares it on the local network, PORT=... moves it.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Quietly: a browser dropping a connection is not an error (emlib.serve needs only the standard library).
 serve:
 	@test -f _build/html/index.html || $(MAKE) book
-	@echo "Serving the book on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory _build/html
+	@PYTHONPATH=src $(PYTHON) -m emlib.serve --bind $(HOST) --port $(PORT) --directory _build/html
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter-lab --notebook-dir=book

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import os
 import platform
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from importlib import metadata
 from pathlib import Path
@@ -275,14 +277,37 @@ def save(records: Sequence[BenchRecord], folder: str | os.PathLike, *, command: 
         raise TypeError(f"command must be a string or None, got {type(command).__name__}")
     path.mkdir(parents=True, exist_ok=True)
     rows = [asdict(record) for record in records]
-    csv_path, json_path = path / CSV_NAME, path / JSON_NAME
-    with csv_path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[field.name for field in fields(BenchRecord)])
-        writer.writeheader()
-        writer.writerows(rows)
+    csv_text = io.StringIO(newline="")
+    writer = csv.DictWriter(csv_text, fieldnames=[field.name for field in fields(BenchRecord)])
+    writer.writeheader()
+    writer.writerows(rows)
     document = {"command": command, "environment": environment(), "records": rows}
-    json_path.write_text(json.dumps(document, indent=1) + "\n")
+    csv_path, json_path = path / CSV_NAME, path / JSON_NAME
+    write_atomically(csv_path, lambda handle: handle.write(csv_text.getvalue().encode()))
+    write_atomically(json_path, lambda handle: handle.write((json.dumps(document, indent=1) + "\n").encode()))
     return {"csv": csv_path, "json": json_path}
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[io.BufferedWriter], object]) -> Path:
+    """Write a file through ``write(handle)`` into a temporary file beside ``path``, then replace ``path`` by it.
+
+    A run that fails or is interrupted half-way leaves the old file, never
+    half a file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 def load(folder: str | os.PathLike) -> list[BenchRecord]:
