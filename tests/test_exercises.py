@@ -112,6 +112,10 @@ def _names(node: ast.AST) -> tuple[set[str], set[str], set[str]]:
               ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
     def visit(sub: ast.AST, inner: bool) -> None:
+        if isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+            read.add(sub.target.id)  # records += ... reads records, also inside a loop
+            if not inner:
+                changed.add(sub.target.id)
         if isinstance(sub, ast.Name):
             if isinstance(sub.ctx, ast.Load):
                 read.add(sub.id)
@@ -131,8 +135,6 @@ def _names(node: ast.AST) -> tuple[set[str], set[str], set[str]]:
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
         replaced.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
     visit(node, False)
-    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        changed.add(node.target.id)
     return replaced, changed, read
 
 
