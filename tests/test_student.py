@@ -447,6 +447,32 @@ def test_make_copies_rejects_bad_input(book, tmp_path):
             student.make_copies(book, reader_dir=inside)
 
 
+def test_make_copies_replaces_only_a_folder_of_earlier_copies(book, tmp_path):
+    precious = tmp_path / "work"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="holds files that are not copies of chapters \\(notes.txt\\)"):
+        student.make_copies(book, student_dir=precious)
+    assert [path.name for path in precious.iterdir()] == ["notes.txt"]
+    (tmp_path / "a-file").write_text("mine")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        student.make_copies(book, reader_dir=tmp_path / "a-file")
+    with pytest.raises(ValueError, match="are the same folder"):
+        student.make_copies(book, student_dir=tmp_path / "same", reader_dir=tmp_path / "same")
+    write_both(book, tmp_path)
+    (tmp_path / "reader" / ".ipynb_checkpoints").mkdir()  # JupyterLab's, once a learner opened a copy
+    write_both(book, tmp_path)
+
+
+def test_main_reports_ctrl_c_in_one_line(book, tmp_path, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(student, "build_copies", interrupted)
+    assert student.main(["--book", str(book), "--student", str(tmp_path / "s"), "--reader", str(tmp_path / "r")]) == 130
+    assert capsys.readouterr().err == "python -m emlib.student: interrupted; the earlier copies are unchanged\n"
+
+
 def test_both_copies_run_top_to_bottom(book, tmp_path):
     write_both(book, tmp_path)
     for path in sorted(tmp_path.glob("*/*.ipynb")):
@@ -556,3 +582,18 @@ def test_glued_values_are_the_numbers_on_the_site(book_copies):
             value = format_glued(glued[key]["text/plain"], spec)
             assert value in site, f"{one.name}: {key} shows as {value!r} in the copies, not on the site"
             assert value in copy_text
+
+
+def test_cross_references_become_text_or_relative_links():
+    from emlib.myst_markdown import Context, to_markdown
+
+    context = Context(
+        numbers={"ex-05-shapes": "Exercise 5.1"},
+        documents={"05-broadcasting": ("Broadcasting", "05-broadcasting.ipynb"), "cheat-sheet": ("Cheat sheet", None)},
+    )
+    text = ("{doc}`05-broadcasting`, {doc}`the next one <05-broadcasting>`, {doc}`cheat-sheet`, "
+            "{ref}`ex-05-shapes`, {ref}`this one <ex-05-shapes>`, {numref}`Ex. %s <ex-05-shapes>`.")
+    assert to_markdown(text, context) == (
+        "[Broadcasting](05-broadcasting.ipynb), [the next one](05-broadcasting.ipynb), "
+        "Cheat sheet (a page of the book), Exercise 5.1, this one, Ex. 5.1."
+    )

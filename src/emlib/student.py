@@ -725,6 +725,23 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _check_replaceable(target: Path, name: str) -> None:
+    """Refuse to replace anything but an earlier run's copies: a missing folder, or one with only notebooks."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise ValueError(f"{name} {str(target)!r} is a file, not a folder")
+    others = sorted(
+        path.name for path in target.iterdir()
+        if path.name != ".ipynb_checkpoints" and not (path.is_file() and (path.suffix == ".ipynb" or path.name == ZIP_NAME))
+    )
+    if others:
+        raise ValueError(
+            f"{name} {str(target)!r} holds files that are not copies of chapters ({', '.join(others[:3])}); "
+            "the copies replace the whole folder, so choose a new or empty one"
+        )
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     """A zip of ``members`` with fixed dates, so rebuilding gives identical bytes."""
     path = Path(tempfile.mkstemp(suffix=".zip")[1])
@@ -796,7 +813,8 @@ def make_copies(
         Where to write the workshop copies (with :data:`ZIP_NAME`) and the
         reader copies; a folder not given is not written. Each is replaced as
         a whole, atomically (a renamed chapter leaves no stale copy; an error or
-        Ctrl-C leaves the earlier copies). Neither may be ``book_dir`` or inside it.
+        Ctrl-C leaves the earlier copies). Neither may be ``book_dir`` or inside
+        it, nor a folder holding anything but notebooks (and :data:`ZIP_NAME`).
     executed_dir : str or pathlib.Path, optional
         The build's executed chapters (``_build/jupyter_execute/book``), for
         the glued values.
@@ -812,7 +830,8 @@ def make_copies(
         If an argument is not a ``str`` or ``pathlib.Path``.
     ValueError
         If ``book_dir`` is not a folder or holds no chapters, an output folder
-        is inside ``book_dir``, or a chapter cannot be read or breaks the
+        is inside ``book_dir``, is a file, holds other files, or both output
+        folders are the same, or a chapter cannot be read or breaks the
         exercise contract; nothing is written then.
     """
     book = _as_path(book_dir, "book_dir")
@@ -821,6 +840,11 @@ def make_copies(
         for name, out in outputs.items():
             if out is not None and (out.resolve() == book.resolve() or book.resolve() in out.resolve().parents):
                 raise ValueError(f"{name} {str(out)!r} is inside book_dir {str(book)!r}: the copies would join the book")
+    given = [(name, out) for name, out in outputs.items() if out is not None]
+    for name, out in given:
+        _check_replaceable(out, name)
+    if len(given) == 2 and given[0][1].resolve() == given[1][1].resolve():
+        raise ValueError(f"student_dir and reader_dir are the same folder, {str(given[0][1])!r}")
     copies = build_copies(book, executed_dir)
     texts = {
         kind: {name: (nbformat.writes(pair[number]) + "\n").encode() for name, *pair, _ in copies}
