@@ -508,8 +508,13 @@ def _hide(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return cell
 
 
-def _plain_cell(cell: nbformat.NotebookNode, context: Context, where: str, figure: str | None) -> list:
-    """A cell of the chapter as it goes into a copy (none, one, or a figure and its caption)."""
+def _plain_cell(
+    cell: nbformat.NotebookNode, context: Context, where: str, figure: str | None
+) -> list[nbformat.NotebookNode]:
+    """A cell of the chapter as it goes into a copy: none (bookkeeping only), one, or a figure and its caption.
+
+    ``figure`` is the figure's number (``"5.1"``) if the cell draws a captioned figure.
+    """
     cell = copy.deepcopy(cell)
     if cell.cell_type == "markdown":
         cell.source = to_markdown(cell.source, context, where=where)
@@ -642,11 +647,7 @@ def convert_chapter(
             ))
             done.append(exercise_numbers.get(entry.label, entry.label))
         else:
-            if entry.cell.cell_type == "code" and BOOKKEEPING_TAG in entry.cell.metadata.get("tags", []):
-                if not strip_bookkeeping(entry.cell.source):
-                    continue
-            index_figure = figures.get(entry.index)
-            cells = _plain_cell(entry.cell, context, where_cell, index_figure)
+            cells = _plain_cell(entry.cell, context, where_cell, figures.get(entry.index))
             if entry.label is None:
                 reader_cells += cells
                 student_cells += copy.deepcopy(cells)
