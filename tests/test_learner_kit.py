@@ -105,3 +105,10 @@ def test_every_page_names_the_licences(kit):
     for page in sorted(HTML.glob("book/*.html")):
         text = page.read_text(encoding="utf-8")
         assert "CC BY 4.0" in text and "BSD-3-Clause" in text, page.name
+
+
+def test_rebuilding_the_kit_gives_the_same_bytes(kit, tmp_path):
+    executed = ROOT / "_build" / "jupyter_execute" / "book"
+    first = learner_kit.write_kit(ROOT, tmp_path / "one" / learner_kit.KIT_NAME, executed)
+    second = learner_kit.write_kit(ROOT, tmp_path / "two" / learner_kit.KIT_NAME, executed)
+    assert first.read_bytes() == second.read_bytes()

@@ -20,6 +20,7 @@ from the repository root.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import subprocess
@@ -93,6 +94,9 @@ and figures are CC BY 4.0 (`LICENSE-CONTENT`).
 """
 """The kit's README; ``{wheel}`` is the wheel's file name."""
 
+_EPOCH = int(datetime.datetime(*ZIP_DATE, tzinfo=datetime.timezone.utc).timestamp())
+"""The wheel's file dates, as a Unix time: those of the kit's other members."""
+
 _INSTALL_FROM_REPOSITORY = ("-e .", "- -e .", ".", "- .")
 """The requirement lines (pip, conda's pip section) that install emlib from a checkout."""
 
@@ -116,6 +120,8 @@ def build_wheel(root: Path, into: Path) -> Path:
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "--wheel-dir", str(into), str(source)],
         capture_output=True, text=True, check=False,
+        # Fixed dates inside the wheel, so rebuilding the kit gives the same bytes.
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(_EPOCH)},
     )
     wheels = sorted(into.glob("emlib-*.whl"))
     if result.returncode or not wheels:
