@@ -479,6 +479,12 @@ def test_both_copies_run_top_to_bottom(book, tmp_path):
         execute(nbformat.read(path, as_version=4), path.parent)
 
 
+def test_a_chapter_may_refer_to_another_chapters_exercise(book, tmp_path):
+    nbformat.write(new_notebook(cells=[new_markdown_cell("As in {ref}`ex-09-rows`, sum.")]), book / "02-second.ipynb")
+    copies = student.make_copies(book, student_dir=tmp_path / "s")
+    assert nbformat.read(copies[1].student, as_version=4).cells[0].source == "As in Exercise 1.1, sum."
+
+
 def test_main_writes_and_reports(book, tmp_path, capsys):
     argv = ["--book", str(book), "--student", str(tmp_path / "s"), "--reader", str(tmp_path / "r")]
     assert student.main(argv) == 0
@@ -592,8 +598,9 @@ def test_cross_references_become_text_or_relative_links():
         documents={"05-broadcasting": ("Broadcasting", "05-broadcasting.ipynb"), "cheat-sheet": ("Cheat sheet", None)},
     )
     text = ("{doc}`05-broadcasting`, {doc}`the next one <05-broadcasting>`, {doc}`cheat-sheet`, "
-            "{ref}`ex-05-shapes`, {ref}`this one <ex-05-shapes>`, {numref}`Ex. %s <ex-05-shapes>`.")
+            "{ref}`ex-05-shapes`, {ref}`this one <ex-05-shapes>`, {numref}`Ex. %s <ex-05-shapes>`, "
+            "a {term}`stride`, {term}`strides <stride>`, the {term}`complete-data\nlog-likelihood`.")
     assert to_markdown(text, context) == (
         "[Broadcasting](05-broadcasting.ipynb), [the next one](05-broadcasting.ipynb), "
-        "Cheat sheet (a page of the book), Exercise 5.1, this one, Ex. 5.1."
+        "Cheat sheet (a page of the book), Exercise 5.1, this one, Ex. 5.1, a stride, strides, the complete-data\nlog-likelihood."
     )

@@ -8,7 +8,8 @@ rewrites one markdown cell's text so that it reads the same there:
 
 * ``{glue:text}`key:.2f``` becomes the value the build computed, formatted
   as the site formats it (:func:`format_glued`);
-* ``{math}`x``` becomes ``$x$``; ``{doc}`05-broadcasting``` a relative link
+* ``{math}`x``` becomes ``$x$``; ``{term}`stride``` the term's words;
+  ``{doc}`05-broadcasting``` a relative link
   to that chapter's notebook (or the page's title, for pages that are not
   notebooks); ``{ref}`` and ``{numref}`` the number the site shows
   ("Exercise 5.2", "Fig. 5.1");
@@ -186,6 +187,9 @@ def _role(name: str, content: str, context: Context, where: str) -> str:
             raise ValueError(f"{where}: glued value {key!r} cannot be shown as {spec!r}: {err}") from None
     if name == "math":
         return f"${content}$"
+    if name == "term":  # a glossary term: its words, as the sentence reads them
+        title, term = _split_title(content)
+        return title or term
     if name in ("ref", "numref"):
         title, label = _split_title(content)
         if title is not None and name == "ref":
@@ -237,15 +241,23 @@ def _directive(name: str, argument: str, options: dict[str, str], body: str, con
 
 def _convert(lines: list[str], context: Context, where: str) -> list[str]:
     out: list[str] = []
+    text: list[str] = []  # ordinary lines, converted together: a role may span a line break
+
+    def flush() -> None:
+        if text:
+            out.extend(_roles("\n".join(text), context, where).split("\n"))
+            text.clear()
+
     i = 0
     while i < len(lines):
         line = lines[i]
         opening = _FENCE.match(line)
         if not opening:
             if not (_TARGET.match(line) or _COMMENT.match(line) or line.strip() == "+++"):
-                out.append(_roles(line, context, where))
+                text.append(line)
             i += 1
             continue
+        flush()
         fence = opening["fence"]
         end = i + 1
         while end < len(lines):
@@ -268,6 +280,7 @@ def _convert(lines: list[str], context: Context, where: str) -> list[str]:
                 body = "\n".join(_convert(textwrap.dedent("\n".join(inner)).splitlines(), context, where)).strip("\n")
             out.extend(_directive(directive["name"], directive["arg"], options, body, context, where).splitlines())
         i = end + 1
+    flush()
     return out
 
 

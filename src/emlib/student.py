@@ -413,6 +413,21 @@ def _figures(notebook: nbformat.NotebookNode, chapter: int) -> dict[int, str]:
     return {index: f"{chapter}.{number}" for number, index in enumerate(captioned, start=1)}
 
 
+def chapter_numbers(notebook: nbformat.NotebookNode, chapter: int) -> dict[str, str]:
+    """What a ``{ref}`` or ``{numref}`` to each of a chapter's labels shows on the site.
+
+    E.g. ``{"ex-05-shapes": "Exercise 5.1", "fig-05-cells": "Fig. 5.1"}``.
+    """
+    figures = _figures(notebook, chapter)
+    numbers = {
+        name: f"Fig. {number}"
+        for index, number in figures.items()
+        if (name := notebook.cells[index].metadata["mystnb"]["figure"].get("name"))
+    }
+    numbers.update({label: f"Exercise {number}" for label, number in _exercises(notebook, chapter)[0].items()})
+    return numbers
+
+
 def _title(text: str, default: str) -> str:
     heading = re.search(r"^#\s+(.+?)\s*$", text, re.M)
     return heading[1] if heading else default
@@ -550,6 +565,7 @@ def convert_chapter(
     chapter: int,
     glued: dict[str, dict[str, str]] | None = None,
     documents: dict[str, tuple[str, str | None]] | None = None,
+    references: dict[str, str] | None = None,
     where: str = "notebook",
 ) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode, tuple[str, ...]]:
     """A chapter's reader copy and workshop copy.
@@ -565,6 +581,9 @@ def convert_chapter(
         only if the chapter shows glued values.
     documents : dict, optional
         The book's pages, for ``{doc}`` links (see :func:`book_documents`).
+    references : dict, optional
+        What ``{ref}``/``{numref}`` to other chapters' labels show, e.g.
+        ``{"ex-03-total": "Exercise 3.2"}`` (see :func:`chapter_numbers`).
     where : str, default "notebook"
         How error messages name the chapter (e.g. its path).
 
@@ -593,12 +612,7 @@ def convert_chapter(
         raise TypeError(f"where must be a string, got {type(where).__name__}")
     exercise_numbers, titles = _exercises(notebook, chapter)
     figures = _figures(notebook, chapter)
-    names = {
-        cell.metadata["mystnb"]["figure"]["name"]: f"Fig. {number}"
-        for index, number in figures.items()
-        if (cell := notebook.cells[index]).metadata["mystnb"]["figure"].get("name")
-    }
-    names.update({label: f"Exercise {number}" for label, number in exercise_numbers.items()})
+    names = {**(references or {}), **chapter_numbers(notebook, chapter)}
     uses_glue = any("{glue" in cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     if uses_glue and glued is None:
         raise ValueError(
@@ -786,12 +800,15 @@ def build_copies(
     if not chapters:
         raise ValueError(f"book_dir {str(book)!r} holds no chapter notebooks ({CHAPTER_GLOB})")
     documents = book_documents(book)
+    notebooks = {path: read_notebook(path) for path in chapters}
+    references = {}  # every chapter's labels: a chapter may refer to another's exercise
+    for path, notebook in notebooks.items():
+        references.update(chapter_numbers(notebook, int(path.name[:2])))
     copies = []
-    for path in chapters:
-        notebook = read_notebook(path)
+    for path, notebook in notebooks.items():
         reader, student, exercises = convert_chapter(
             notebook, chapter=int(path.name[:2]), glued=glued_values(executed, path.stem),
-            documents=documents, where=str(path),
+            documents=documents, references=references, where=str(path),
         )
         copies.append((path.name, reader, student, exercises))
     return copies
