@@ -39,6 +39,7 @@ The records, their table, plot and files are in :mod:`emlib.bench_report`
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import shlex
@@ -162,6 +163,26 @@ def sklearn_fit(x: object, init: MixtureParams, *, tol: float = 0.0, max_iter: i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return model.fit(np.reshape(x, (-1, 1)))
+
+
+def available(names: Iterable[str]) -> list[str]:
+    """The names in ``names`` that can be timed here, in their order.
+
+    ``"sklearn"`` needs scikit-learn, which the build-and-test environment has
+    and the learner's lean environment does not: there it is left out, so a
+    chapter that compares with it still runs.
+
+    Raises
+    ------
+    ValueError
+        If a name is neither a fitter nor ``"exp_floor"``.
+    """
+    names = list(names)
+    for name in names:
+        if name not in FITTER_NAMES:
+            raise ValueError(f"unknown fitter {name!r}; choose from {', '.join(FITTER_NAMES)}")
+    has_sklearn = importlib.util.find_spec("sklearn") is not None
+    return [name for name in names if name != "sklearn" or has_sklearn]
 
 
 def _fitters() -> dict[str, Fit]:
