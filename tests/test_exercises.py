@@ -382,14 +382,21 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "def density(grid, params):\n"
-            "    table = norm.pdf(grid[:, np.newaxis], params.means, params.variances)\n"
-            "    return (params.weights * table).sum(axis=1)",
+            "    table = norm.pdf(grid, params.means[:, np.newaxis], params.variances[:, np.newaxis])\n"
+            "    return (params.weights[:, np.newaxis] * table).sum(axis=0)",
             "standard deviation",
         ),
         (
             "def density(grid, params):\n"
-            "    return norm.pdf(grid[:, np.newaxis], params.means, np.sqrt(params.variances)).sum(axis=1)",
+            "    sds = np.sqrt(params.variances)[:, np.newaxis]\n"
+            "    return norm.pdf(grid, params.means[:, np.newaxis], sds).sum(axis=0)",
             "weights pi_k are missing",
+        ),
+        (
+            "def density(grid, params):\n"
+            "    sds = np.sqrt(params.variances)[:, np.newaxis]\n"
+            "    return params.weights[:, np.newaxis] * norm.pdf(grid, params.means[:, np.newaxis], sds)",
+            "still one row per component",
         ),
         (
             "def density(grid, params):\n"
