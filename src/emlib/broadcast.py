@@ -97,7 +97,9 @@ def m_step(x: np.ndarray, responsibilities: np.ndarray) -> MixtureParams:
 def em_broadcast(
     x: object, init: MixtureParams, *, tol: float = 1e-4, max_iter: int = 1000, stop: str = "params"
 ) -> EMResult:
-    """Fit a Gaussian mixture the answer's way: whole arrays and broadcasting.
+    """Fit a Gaussian mixture with the answer's broadcast M-step and an E-step on the whole grid.
+
+    The answer's own version, with its row-by-row E-step, is :func:`em_answer`.
 
     Same parameters, result and errors as :func:`emlib.em_original`.
     """

@@ -303,7 +303,7 @@ def check_tol_for_spread(tol: float, stop: str, low: float, high: float) -> None
             f"tol={tol!r} is not small compared with the data, which span only {spread:.3g}: stop='params' "
             "compares absolute parameter changes with tol, so it would stop before the means and variances "
             f"are fitted; use a tol well below the span (e.g. tol={spread * 1e-4:.0e}), rescale x, "
-            "or use stop='loglik' (relative)"
+            "or use stop='loglik' (the change of the mean log-likelihood per sample, whatever the units of x)"
         )
 
 
