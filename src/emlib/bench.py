@@ -53,7 +53,8 @@ from pathlib import Path
 import numpy as np
 
 import emlib
-from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save, write_atomically
+from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
+from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
 from emlib.timing import linear_quadratic_fit, time_per_iteration

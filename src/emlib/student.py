@@ -51,7 +51,6 @@ import signal
 import sys
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +58,7 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
+from emlib.files import zip_bytes
 from emlib.myst_markdown import Context, to_markdown
 
 CHAPTER_GLOB = "[0-9][0-9]-*.ipynb"
@@ -79,7 +79,6 @@ HIDDEN_INPUT_TAGS = ("remove-input", "hide-input")
 ZIP_NAME = "student-notebooks.zip"
 """The archive of the workshop copies, written next to them."""
 
-ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 """A fixed timestamp for archive members, so rebuilding gives identical bytes."""
 
 BOOKKEEPING_MODULES = ("myst_nb", "jupyter_book")
@@ -757,20 +756,6 @@ def _check_replaceable(target: Path, name: str) -> None:
         )
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    """A zip of ``members`` with fixed dates, so rebuilding gives identical bytes."""
-    path = Path(tempfile.mkstemp(suffix=".zip")[1])
-    try:
-        with zipfile.ZipFile(path, "w") as archive:
-            for name, data in members.items():
-                member = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                member.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
-                archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-        return path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)
-
-
 def _as_path(value: object, name: str, *, optional: bool = False) -> Path | None:
     if value is None and optional:
         return None
@@ -871,7 +856,7 @@ def make_copies(
     student, reader = outputs["student_dir"], outputs["reader_dir"]
     if student is not None:
         files = dict(texts["student_dir"])
-        files[ZIP_NAME] = _zip({f"student/{name}": data for name, data in texts["student_dir"].items()})
+        files[ZIP_NAME] = zip_bytes({f"student/{name}": data for name, data in texts["student_dir"].items()})
         replace_folder(student, files)
     if reader is not None:
         replace_folder(reader, texts["reader_dir"])
