@@ -140,12 +140,14 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
             f"{path}: nbformat {data.get('nbformat')!r}, but only version 4 is read; "
             "open and save it in JupyterLab to upgrade it"
         )
-    notebook = nbformat.v4.reads(text)  # joins split sources; validated below
     try:
+        notebook = nbformat.v4.reads(text)  # joins split sources
         nbformat.validate(notebook)
     except nbformat.ValidationError as err:
         place = "/".join(str(part) for part in err.absolute_path) or "top level"
         raise ValueError(f"{path}: not a valid notebook at {place}: {err.message}") from None
+    except (TypeError, AttributeError, KeyError) as err:  # nbformat trips on a wrong shape, e.g. "cells": 3
+        raise ValueError(f"{path}: not a valid notebook ({type(err).__name__}: {err})") from None
     return notebook
 
 
