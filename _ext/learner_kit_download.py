@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from emlib.learner_kit import KIT_NAME, write_kit
+from header_buttons import add_to_menu
 
 DOWNLOAD_GROUP = "download-buttons"
 """sphinx-book-theme's label of the download menu."""
@@ -39,13 +40,7 @@ def add_kit_to_download_menu(
         "icon": "fas fa-file-zipper",
         "label": "learner-kit-button",
     }
-    for button in header_buttons:
-        if button.get("label") == DOWNLOAD_GROUP:
-            button["buttons"].append(entry)
-            return
-    header_buttons.append(
-        {"type": "group", "tooltip": "Download", "icon": "fas fa-download", "buttons": [entry], "label": DOWNLOAD_GROUP}
-    )
+    add_to_menu(header_buttons, DOWNLOAD_GROUP, [entry], tooltip="Download", icon="fas fa-download")
 
 
 def write_learner_kit(app: Sphinx, exception: Exception | None) -> None:

@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import emlib  # noqa: E402
-from emlib import bench, bench_report  # noqa: E402
+from emlib import bench, files  # noqa: E402
 from emlib.bench import FITTER_NAMES, BenchRecord  # noqa: E402
 
 FIELDS = ["fitter", "n_samples", "n_components", "seconds_per_iter", "extrapolated", "peak_bytes"]
@@ -126,7 +126,7 @@ def test_save_replaces_its_files_atomically(records, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        bench_report.write_atomically(tmp_path / "bench.json", broken)
+        files.write_atomically(tmp_path / "bench.json", broken)
     assert (tmp_path / "bench.json").read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bench.csv", "bench.json"]
 

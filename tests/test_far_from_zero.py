@@ -96,7 +96,7 @@ def test_sklearn_loses_digits_at_1e6_and_fails_at_1e8():
         (lambda: offset_data("far"), TypeError, "offset"),
         (lambda: offset_data(1.0, n_samples=1), ValueError, "n_samples"),
         (lambda: variance_digits([1.0], 0.0), ValueError, "2 variances"),
-        (lambda: far_from_zero_table({}, [1.0]), TypeError, "non-empty mapping"),
+        (lambda: far_from_zero_table({}, [1.0]), ValueError, "empty"),
         (lambda: far_from_zero_table({"a": 3}, [1.0]), TypeError, "callables"),
     ],
 )

@@ -7,8 +7,10 @@ from urllib.parse import urljoin
 
 import nbformat
 import pytest
+import yaml
+from packaging.requirements import Requirement
 
-from emlib import learner_kit, student
+from emlib import check, learner_kit, student
 from emlib.myst_markdown import find_myst
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,24 +20,26 @@ CHAPTERS = [path.stem for path in sorted((ROOT / "book").glob(student.CHAPTER_GL
 LEARNER_PACKAGES = ["numpy", "scipy", "matplotlib", "jupyterlab", "ipykernel"]
 
 
-def requirement_names(text: str) -> list[str]:
-    lines = (line.split("#", 1)[0].strip().removeprefix("- ") for line in text.splitlines())
-    return [re.split(r"[<>=!~ ]", line, maxsplit=1)[0] for line in lines if line and not line.startswith("-")]
+def pins(lines: list[str]) -> dict[str, str]:
+    """Each PEP 508 requirement's version pin, by name, in order (installs such as ``-e .`` left out)."""
+    parsed = [Requirement(line) for line in lines if not line.startswith("-")]
+    return {requirement.name: str(requirement.specifier) for requirement in parsed}
 
 
 def test_requirements_and_environment_list_the_same_lean_packages():
-    pip = (ROOT / "requirements-learner.txt").read_text()
-    conda = (ROOT / "environment.yml").read_text()
-    assert requirement_names(pip) == LEARNER_PACKAGES
-    dependencies = conda.split("dependencies:", 1)[1]
-    conda_names = [name for name in requirement_names(dependencies) if name not in ("python", "pip", "pip:")]
-    assert conda_names == LEARNER_PACKAGES
-    for package in ("jupyter-book", "myst-nb", "pytest", "playwright", "sphinx"):
-        assert package not in pip and package not in conda
-    assert "- python>=3.11" in conda
-    pins = dict(re.findall(r"^([\w-]+)(>=[\d.]+)$", pip, re.M))
-    for name, pin in pins.items():
-        assert f"- {name}{pin}" in conda, f"environment.yml pins {name} differently"
+    [pip_file] = check.read_requirements(ROOT / "requirements-learner.txt")
+    assert pip_file.problems == []
+    pip = pins(pip_file.requirements)
+    assert list(pip) == LEARNER_PACKAGES
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = pins([line for line in environment["dependencies"] if isinstance(line, str)])
+    assert conda.pop("python") == ">=3.11"
+    assert conda.pop("pip") == ""
+    assert conda == pip, "environment.yml and requirements-learner.txt pin different packages or versions"
+    assert list(conda) == LEARNER_PACKAGES
+    for text in ((ROOT / "requirements-learner.txt").read_text(), (ROOT / "environment.yml").read_text()):
+        for package in ("jupyter-book", "myst-nb", "pytest", "playwright", "sphinx"):
+            assert package not in text
 
 
 def test_for_the_kit_installs_emlib_from_the_wheel():

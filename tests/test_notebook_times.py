@@ -51,7 +51,7 @@ def test_a_dead_kernel_is_named_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("{not json", "not a readable notebook (Notebook does not appear to be JSON"),
+    ("{not json", "not a readable notebook (not a notebook, the JSON is malformed"),
     ('{"a": 1}', "not a readable notebook ("),
     ('{"cells": 3, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a readable notebook ("),
 ])

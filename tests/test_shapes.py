@@ -11,6 +11,8 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from figure_text import READABLE_PX, smallest_text_px  # noqa: E402
+
 from emlib.book.shapes import broadcast_plan, explain_broadcast, plot_broadcast, plot_broadcast_cells  # noqa: E402
 
 
@@ -226,24 +228,6 @@ def test_cells_validate(a, b, kwargs, error, message):
         plot_broadcast_cells(a, b, **kwargs)
 
 
-# Phone width: a 390 px screen shows a figure about 358 CSS px wide.
-PHONE_CONTENT_PX = 358
-
-
-def smallest_text_on_a_phone(figure) -> float:
-    """The smallest text of ``figure``, in CSS px, once the page shrinks it to a phone's width."""
-    import io
-    import re
-
-    from matplotlib.text import Text
-
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    width_px = float(re.search(r'width="([\d.]+)pt"', buffer.getvalue()).group(1)) * 96 / 72
-    sizes = [t.get_fontsize() for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    return min(sizes) * 96 / 72 * min(1.0, PHONE_CONTENT_PX / width_px)
-
-
 @pytest.mark.parametrize(
     "draw",
     [
@@ -259,5 +243,5 @@ def test_chapter_5_figures_are_readable_on_a_phone(draw):
 
     with plt.rc_context(BOOK_RC):
         ax = draw()
-        assert smallest_text_on_a_phone(ax.figure) >= 9
+        assert smallest_text_px(ax.figure) >= READABLE_PX
     plt.close(ax.figure)

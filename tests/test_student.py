@@ -8,11 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from emlib import student
 from emlib.myst_markdown import find_myst, format_glued
+from emlib.notebook_times import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -75,10 +75,6 @@ def all_text(notebook: nbformat.NotebookNode) -> str:
 
 def hidden(cell) -> bool:
     return cell.metadata.get("jupyter", {}).get("source_hidden", False)
-
-
-def execute(notebook: nbformat.NotebookNode, folder: Path) -> None:
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
 
 
 # --- convert_chapter: the workshop copy -------------------------------------------
@@ -476,7 +472,7 @@ def test_main_reports_ctrl_c_in_one_line(book, tmp_path, monkeypatch, capsys):
 def test_both_copies_run_top_to_bottom(book, tmp_path):
     write_both(book, tmp_path)
     for path in sorted(tmp_path.glob("*/*.ipynb")):
-        execute(nbformat.read(path, as_version=4), path.parent)
+        run_notebook(path)
 
 
 def test_a_chapter_may_refer_to_another_chapters_exercise(book, tmp_path):

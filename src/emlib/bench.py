@@ -53,7 +53,9 @@ from pathlib import Path
 import numpy as np
 
 import emlib
-from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save, write_atomically
+from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
+from emlib.check import seconds_argument
+from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
 from emlib.timing import linear_quadratic_fit, time_per_iteration
@@ -504,14 +506,6 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def _seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds > 0."""
-    try:
-        return check_positive_real(float(text), "seconds")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a number of seconds > 0, e.g. 2") from None
-
-
 def _problem_with_out(folder: str) -> str | None:
     """Why the results cannot be written to ``folder`` (checked before the run), or ``None``."""
     path = Path(folder)
@@ -545,7 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fitters", nargs="+", choices=FITTER_NAMES, metavar="NAME", help="what to time (default: all)")
     parser.add_argument("--out", default="_build/bench", help="folder for bench.csv, bench.json, bench.png")
     parser.add_argument("--repeat", type=_whole_number(1), help="timed runs per measurement (default 3)")
-    parser.add_argument("--loop-budget", type=_seconds, help="longest run (s) to measure a loop version (default 2)")
+    parser.add_argument("--loop-budget", type=seconds_argument("value", "2"),
+                        help="longest run (s) to measure a loop version (default 2)")
     parser.add_argument("--seed", type=_whole_number(0), default=0, help="seed of the data")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     args = parser.parse_args(argv)

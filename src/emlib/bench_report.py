@@ -13,12 +13,12 @@ import io
 import json
 import os
 import platform
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from emlib.files import write_atomically
 from emlib.validation import check_int, check_positive_real
 
 if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
@@ -286,28 +286,6 @@ def save(records: Sequence[BenchRecord], folder: str | os.PathLike, *, command: 
     write_atomically(csv_path, lambda handle: handle.write(csv_text.getvalue().encode()))
     write_atomically(json_path, lambda handle: handle.write((json.dumps(document, indent=1) + "\n").encode()))
     return {"csv": csv_path, "json": json_path}
-
-
-def write_atomically(path: str | os.PathLike, write: Callable[[io.BufferedWriter], object]) -> Path:
-    """Write a file through ``write(handle)`` into a temporary file beside ``path``, then replace ``path`` by it.
-
-    A run that fails or is interrupted half-way leaves the old file, never
-    half a file.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-    """
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            write(handle)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
 
 
 def load(folder: str | os.PathLike) -> list[BenchRecord]:

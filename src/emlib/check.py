@@ -35,7 +35,7 @@ import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -467,7 +467,12 @@ def last_log_line(log: IO[str]) -> str:
     return (lines or [""])[-1]
 
 
-def _check_timeout(timeout: object) -> float:
+def _check_kernel_arguments(kernel_name: object, timeout: object) -> float:
+    """Check :func:`check_kernel`'s arguments; the timeout as a float."""
+    if not isinstance(kernel_name, str):
+        raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
+    if not kernel_name.strip():
+        raise ValueError("kernel_name is empty")
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
     if not (math.isfinite(timeout) and timeout > 0):
@@ -495,11 +500,7 @@ def check_kernel(kernel_name: str = "python3", timeout: float = 60.0, *, fix_ins
     ValueError
         If ``kernel_name`` is empty or ``timeout`` is not finite and > 0.
     """
-    if not isinstance(kernel_name, str):
-        raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
-    if not kernel_name.strip():
-        raise ValueError("kernel_name is empty")
-    timeout = _check_timeout(timeout)
+    timeout = _check_kernel_arguments(kernel_name, timeout)
     fix_install = fix_install or install_fix(LEARNER_REQUIREMENTS)
     name = f"jupyter kernel {kernel_name!r}"
     fix = (
@@ -614,11 +615,7 @@ def run_checks(
     TypeError, ValueError
         For bad arguments (see :func:`find_requirements` and :func:`check_kernel`).
     """
-    if not isinstance(kernel_name, str):
-        raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
-    if not kernel_name.strip():
-        raise ValueError("kernel_name is empty")
-    timeout = _check_timeout(timeout)
+    timeout = _check_kernel_arguments(kernel_name, timeout)
     path = find_requirements(requirements, full=full)
     wanted = FULL_REQUIREMENTS if full else LEARNER_REQUIREMENTS
     fix = install_fix(path if path is not None else wanted)
@@ -670,12 +667,21 @@ def summary(results: list[CheckResult]) -> str:
     return "FAIL: " + "; ".join(f"{one.name} ({one.detail})" for one in failed) + ". Fix: " + "; ".join(fixes)
 
 
-def _seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds > 0."""
-    try:
-        return _check_timeout(float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid timeout {text!r}: give a number of seconds > 0, e.g. 60") from None
+def seconds_argument(what: str, example: str) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds > 0 (shared with :mod:`emlib.bench`).
+
+    A bad value reads ``invalid <what> '<text>': give a number of seconds > 0, e.g. <example>``.
+    """
+    def parse(text: str) -> float:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: give a number of seconds > 0, e.g. {example}")
+        return seconds
+
+    return parse
 
 
 def _kernel(text: str) -> str:
@@ -694,7 +700,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"the requirements file (default: the book's {LEARNER_REQUIREMENTS}, "
                              f"or {FULL_REQUIREMENTS} with --full)")
     parser.add_argument("--kernel", type=_kernel, default="python3", help="the Jupyter kernel to try (default: python3)")
-    parser.add_argument("--timeout", type=_seconds, default=60.0, help="seconds to wait for the kernel (default: 60)")
+    parser.add_argument("--timeout", type=seconds_argument("timeout", "60"), default=60.0,
+                        help="seconds to wait for the kernel (default: 60)")
     args = parser.parse_args(argv)
     results = run_checks(args.requirements, full=args.full, kernel_name=args.kernel, timeout=args.timeout)
     for one in results:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -284,6 +285,30 @@ class EMResult:
 
     def __reduce__(self):
         return type(self), (self.params, self.n_iter, self.converged, self.log_likelihood, self.stop)
+
+
+Fitter = Callable[..., EMResult]
+"""``fit(x, init, *, tol=1e-4, max_iter=1000, stop="params") -> EMResult``: how every fitter is called."""
+
+
+def check_fitters(fitters: object) -> Mapping[str, Fitter]:
+    """``fitters`` itself, once checked to be a non-empty mapping of names (``str``) to fitters.
+
+    Raises
+    ------
+    TypeError
+        If ``fitters`` is not a mapping, or a name is not a string or a fitter not callable.
+    ValueError
+        If ``fitters`` is empty.
+    """
+    if not isinstance(fitters, Mapping):
+        raise TypeError(f"fitters must be a mapping of names to fitters, got {type(fitters).__name__}")
+    if not fitters:
+        raise ValueError("fitters is empty: no fitter to run")
+    for name, fit in fitters.items():
+        if not isinstance(name, str) or not callable(fit):
+            raise TypeError(f"fitters must map names (str) to callables, got {name!r}: {type(fit).__name__}")
+    return fitters
 
 
 def has_converged(

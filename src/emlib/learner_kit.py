@@ -26,12 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 import nbformat
 
-from emlib.student import ZIP_DATE, build_copies
+from emlib.files import ZIP_DATE, write_atomically, zip_bytes
+from emlib.student import build_copies
 
 KIT_NAME = "learner-kit.zip"
 """The archive's file name on the site."""
@@ -209,22 +209,7 @@ def write_kit(root: str | Path, out: str | Path, executed_dir: str | Path) -> Pa
         See :func:`kit_members`; nothing is written then.
     """
     members = kit_members(root, executed_dir)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temporary, "w") as archive:
-            for name, data in sorted(members.items()):
-                member = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                member.external_attr = 0o644 << 16
-                archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomically(out, lambda handle: handle.write(zip_bytes(members)))
 
 
 def main(argv: list[str] | None = None) -> int:

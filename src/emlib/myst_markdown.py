@@ -23,6 +23,9 @@ rewrites one markdown cell's text so that it reads the same there:
 Markup it does not know is refused with an error naming the cell, never passed
 through: :func:`find_myst` finds what would leak, and :func:`to_markdown`
 checks its own result with it.
+
+This is the converter of the student tool (:mod:`emlib.student`), which also
+reads the chapters' exercises with :func:`directives`; nothing else uses it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from __future__ import annotations
 import re
 import textwrap
 from ast import literal_eval
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 ADMONITIONS = {
@@ -133,6 +136,84 @@ def format_glued(text: str, spec: str) -> str:
     return format(value, spec)
 
 
+@dataclass(frozen=True)
+class Directive:
+    """One top-level MyST directive of a text, as :func:`directives` finds it.
+
+    Attributes
+    ----------
+    name : str
+        E.g. ``"exercise"``.
+    argument : str
+        What follows ``{name}`` on the opening line (a title, a label ...).
+    options : mapping of str to str
+        The ``:key: value`` lines that open the body, by key.
+    body : str
+        The lines after the options, up to the closing fence, as written.
+    first : int
+        The opening fence's line, counted from 0.
+    end : int
+        One past the closing fence's line (the text's end if it is never closed).
+    """
+
+    name: str
+    argument: str
+    options: Mapping[str, str]
+    body: str
+    first: int
+    end: int
+
+
+def directives(text: str) -> list[Directive]:
+    """Every top-level MyST directive in ``text``, in order.
+
+    A directive is a fenced block (```` ``` ````, ``~~~`` or ``:::``, three or
+    more) whose info string is ``{name}``; it ends at a fence of the same
+    character at least as long. Ordinary fenced code blocks are skipped, and
+    so is what they hold; directives nested in a directive are in its ``body``.
+    """
+    lines = text.splitlines()
+    found = (_directive_at(lines, first, closing, opening) for first, closing, opening in _fenced_blocks(lines))
+    return [directive for directive in found if directive is not None]
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence``: the same character, at least as many."""
+    closing = line.strip()
+    return closing.startswith(fence) and set(closing) == {fence[0]}
+
+
+def _fenced_blocks(lines: list[str]) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """Each top-level fenced block: ``(opening line, closing line, opening match)``.
+
+    The closing line is ``len(lines)`` for a block never closed.
+    """
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        closing = i + 1
+        while closing < len(lines) and not _closes(lines[closing], opening["fence"]):
+            closing += 1
+        yield i, closing, opening
+        i = closing + 1
+
+
+def _directive_at(lines: list[str], first: int, closing: int, opening: re.Match[str]) -> Directive | None:
+    """The directive of the fenced block ``lines[first : closing + 1]``; ``None`` for an ordinary code block."""
+    info = _DIRECTIVE_INFO.match(opening["info"].strip())
+    if info is None:
+        return None
+    inner = lines[first + 1 : closing]
+    options: dict[str, str] = {}
+    while inner and (option := _OPTION.match(inner[0].strip())):
+        options[option["key"]] = option["value"]
+        inner = inner[1:]
+    return Directive(info["name"], info["arg"], options, "\n".join(inner), first, min(closing + 1, len(lines)))
+
+
 def find_myst(text: str) -> list[str]:
     """What MyST markup is left in ``text``, one description per kind found (empty if none).
 
@@ -159,7 +240,7 @@ def _outside_code_blocks(lines: list[str]) -> list[str]:
                 fence = opening["fence"]
             else:
                 kept.append(line)
-        elif line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+        elif _closes(line, fence):
             fence = None
     return kept
 
@@ -243,43 +324,29 @@ def _convert(lines: list[str], context: Context, where: str) -> list[str]:
     out: list[str] = []
     text: list[str] = []  # ordinary lines, converted together: a role may span a line break
 
+    def plain(between: list[str]) -> None:
+        text.extend(line for line in between if not (_TARGET.match(line) or _COMMENT.match(line) or line.strip() == "+++"))
+
     def flush() -> None:
         if text:
             out.extend(_roles("\n".join(text), context, where).split("\n"))
             text.clear()
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        opening = _FENCE.match(line)
-        if not opening:
-            if not (_TARGET.match(line) or _COMMENT.match(line) or line.strip() == "+++"):
-                text.append(line)
-            i += 1
-            continue
+    position = 0
+    for first, closing, opening in _fenced_blocks(lines):
+        plain(lines[position:first])
         flush()
-        fence = opening["fence"]
-        end = i + 1
-        while end < len(lines):
-            closing = lines[end].strip()
-            if closing.startswith(fence[0] * len(fence)) and set(closing) == {fence[0]}:
-                break
-            end += 1
-        inner = lines[i + 1 : end]
-        directive = _DIRECTIVE_INFO.match(opening["info"].strip())
+        directive = _directive_at(lines, first, closing, opening)
         if directive is None:  # an ordinary code block: kept exactly as it is
-            out.extend(lines[i : end + 1])
+            out.extend(lines[first : closing + 1])
         else:
-            options: dict[str, str] = {}
-            while inner and _OPTION.match(inner[0].strip()):
-                option = _OPTION.match(inner.pop(0).strip())
-                options[option["key"]] = option["value"]
-            if directive["name"] in ("math", "code-block", "code", "sourcecode"):
-                body = "\n".join(inner).strip("\n")
+            if directive.name in ("math", "code-block", "code", "sourcecode"):
+                body = directive.body.strip("\n")
             else:
-                body = "\n".join(_convert(textwrap.dedent("\n".join(inner)).splitlines(), context, where)).strip("\n")
-            out.extend(_directive(directive["name"], directive["arg"], options, body, context, where).splitlines())
-        i = end + 1
+                body = "\n".join(_convert(textwrap.dedent(directive.body).splitlines(), context, where)).strip("\n")
+            out.extend(_directive(directive.name, directive.argument, dict(directive.options), body, context, where).splitlines())
+        position = closing + 1
+    plain(lines[position:])
     flush()
     return out
 

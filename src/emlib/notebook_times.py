@@ -20,12 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from emlib.check import kernel_log, last_log_line
+from emlib.student import read_notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 """A terminal colour or cursor code, as IPython puts in tracebacks."""
@@ -100,10 +100,9 @@ def run_notebook(path: str | Path, *, timeout: int = 600) -> float:
         raise ValueError(f"path must be an existing .ipynb file: no file at {str(path)!r}")
     timeout = check_int(timeout, "timeout", minimum=1)
     try:
-        notebook = nbformat.read(path, as_version=4)
-        nbformat.validate(notebook)
-    except Exception as err:  # noqa: BLE001 - bad JSON, not a notebook, unreadable: all the same finding
-        raise NotebookFailed(f"not a readable notebook ({_one_line(err)})") from None
+        notebook = read_notebook(path)
+    except ValueError as err:  # bad JSON, not a notebook, unreadable: all the same finding; the caller names the file
+        raise NotebookFailed(f"not a readable notebook ({_one_line(str(err).removeprefix(f'{path}: '))})") from None
     client = _InterruptibleClient(
         notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )

@@ -51,7 +51,6 @@ import signal
 import sys
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +58,8 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
-from emlib.myst_markdown import Context, to_markdown
+from emlib.files import zip_bytes
+from emlib.myst_markdown import Context, directives, to_markdown
 
 CHAPTER_GLOB = "[0-9][0-9]-*.ipynb"
 """Which notebooks of the book folder are chapters: ``01-welcome.ipynb`` ..."""
@@ -79,13 +79,9 @@ HIDDEN_INPUT_TAGS = ("remove-input", "hide-input")
 ZIP_NAME = "student-notebooks.zip"
 """The archive of the workshop copies, written next to them."""
 
-ZIP_DATE = (2026, 1, 1, 0, 0, 0)
-"""A fixed timestamp for archive members, so rebuilding gives identical bytes."""
-
 BOOKKEEPING_MODULES = ("myst_nb", "jupyter_book")
 """Modules only the build has: their imports are removed from the copies."""
 
-_OPENING = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}[ \t]*(?P<arg>.*?)\s*$")
 _TIMED_LINE = re.compile(r"^(?P<indent>\s*)(?P<lhs>[\w\s,.\[\]()]+=\s*)?%(?P<magic>timeit|time|prun)\b(?P<rest>.*)$")
 _TIMED_CELL = re.compile(r"^\s*%%(?P<magic>timeit|time|prun|capture)\b(?P<rest>.*)$")
 _MAGIC_OPTIONS_WITH_VALUE = {"-n", "-r", "-p", "-s", "-T", "-D", "-l"}
@@ -144,12 +140,14 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
             f"{path}: nbformat {data.get('nbformat')!r}, but only version 4 is read; "
             "open and save it in JupyterLab to upgrade it"
         )
-    notebook = nbformat.v4.reads(text)  # joins split sources; validated below
     try:
+        notebook = nbformat.v4.reads(text)  # joins split sources
         nbformat.validate(notebook)
     except nbformat.ValidationError as err:
         place = "/".join(str(part) for part in err.absolute_path) or "top level"
         raise ValueError(f"{path}: not a valid notebook at {place}: {err.message}") from None
+    except (TypeError, AttributeError, KeyError) as err:  # nbformat trips on a wrong shape, e.g. "cells": 3
+        raise ValueError(f"{path}: not a valid notebook ({type(err).__name__}: {err})") from None
     return notebook
 
 
@@ -191,29 +189,6 @@ def glued_values(executed_dir: str | Path | None, stem: str) -> dict[str, dict[s
 # --- the exercise contract -----------------------------------------------------
 
 
-def _directives(text: str) -> list[tuple[str, str, int, int]]:
-    """Every top-level MyST directive in ``text``: ``(name, argument, first line, end line)``.
-
-    Lines are indexed from 0; ``end line`` is one past the closing fence (or the
-    end of the text when the fence is never closed).
-    """
-    lines = text.splitlines()
-    found = []
-    i = 0
-    while i < len(lines):
-        match = _OPENING.match(lines[i].strip())
-        if not match:
-            i += 1
-            continue
-        fence = match["fence"]
-        end = i + 1
-        while end < len(lines) and lines[end].strip() != fence:
-            end += 1
-        found.append((match["name"], match["arg"], i, min(end + 1, len(lines))))
-        i = end + 1
-    return found
-
-
 def _segments(text: str) -> list[tuple[str, str]]:
     """``text`` cut at its solution markers: ``("text", ...)`` pieces and ``(marker, argument)`` pairs.
 
@@ -223,13 +198,13 @@ def _segments(text: str) -> list[tuple[str, str]]:
     """
     lines = text.splitlines()
     found, position = [], 0
-    for name, argument, first, end in _directives(text):
-        if name in ("solution-start", "solution-end", "solution"):
-            body = lines[first + 1 : end - 1] if end - 1 > first else []
-            body = [line for line in body if not re.match(r"^\s*:[\w-]+:", line)]
-            value = argument if name != "solution" else argument + "\n" + "\n".join(body).strip("\n")
-            found += [("text", "\n".join(lines[position:first])), (name, value)]
-            position = end
+    for directive in directives(text):
+        if directive.name in ("solution-start", "solution-end", "solution"):
+            value = directive.argument
+            if directive.name == "solution":
+                value += "\n" + directive.body.strip("\n")
+            found += [("text", "\n".join(lines[position : directive.first])), (directive.name, value)]
+            position = directive.end
     return [*found, ("text", "\n".join(lines[position:]))]
 
 
@@ -389,16 +364,15 @@ def _exercises(notebook: nbformat.NotebookNode, chapter: int) -> tuple[dict[str,
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
-        for name, argument, first, end in _directives(cell.source):
-            if name != "exercise":
+        for directive in directives(cell.source):
+            if directive.name != "exercise":
                 continue
-            body = cell.source.splitlines()[first + 1 : end]
-            label = next((line.split(":label:", 1)[1].strip() for line in body if ":label:" in line), "")
-            numbered = not any(line.strip().startswith(":nonumber:") for line in body)
+            label = directive.options.get("label", "")
+            numbered = "nonumber" not in directive.options
             if numbered:
                 count += 1
             if label:
-                titles[label] = argument or label
+                titles[label] = directive.argument or label
                 if numbered:
                     numbers[label] = f"{chapter}.{count}"
     return numbers, titles
@@ -757,20 +731,6 @@ def _check_replaceable(target: Path, name: str) -> None:
         )
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    """A zip of ``members`` with fixed dates, so rebuilding gives identical bytes."""
-    path = Path(tempfile.mkstemp(suffix=".zip")[1])
-    try:
-        with zipfile.ZipFile(path, "w") as archive:
-            for name, data in members.items():
-                member = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                member.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
-                archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-        return path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)
-
-
 def _as_path(value: object, name: str, *, optional: bool = False) -> Path | None:
     if value is None and optional:
         return None
@@ -871,7 +831,7 @@ def make_copies(
     student, reader = outputs["student_dir"], outputs["reader_dir"]
     if student is not None:
         files = dict(texts["student_dir"])
-        files[ZIP_NAME] = _zip({f"student/{name}": data for name, data in texts["student_dir"].items()})
+        files[ZIP_NAME] = zip_bytes({f"student/{name}": data for name, data in texts["student_dir"].items()})
         replace_folder(student, files)
     if reader is not None:
         replace_folder(reader, texts["reader_dir"])

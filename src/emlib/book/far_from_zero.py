@@ -17,18 +17,15 @@ experiment on scikit-learn's ``GaussianMixture``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Callable
 
 import numpy as np
 
 from emlib.book.table import Table
-from emlib.driver import EMResult
+from emlib.driver import Fitter, check_fitters
 from emlib.params import MixtureParams
 from emlib.sampling import sample
 from emlib.validation import as_real_array, check_int
 from emlib.vectorized import em_vectorized
-
-Fitter = Callable[..., EMResult]
 
 AROUND_ZERO = MixtureParams(means=[-0.5, 0.5], variances=[0.25, 0.25], weights=[0.5, 0.5])
 """The mixture the samples are drawn from, before the offset: spread 0.5."""
@@ -119,10 +116,7 @@ def far_from_zero_table(
         If ``fitters`` is not a non-empty mapping of names to callables, or an
         offset is bad (see :func:`offset_data`).
     """
-    if not isinstance(fitters, Mapping) or not fitters:
-        raise TypeError(f"fitters must be a non-empty mapping of names to fitters, got {fitters!r}")
-    if not all(isinstance(name, str) and callable(fit) for name, fit in fitters.items()):
-        raise TypeError("fitters must map names (str) to callables")
+    check_fitters(fitters)
     rows = []
     for offset in offsets:
         x, start = offset_data(offset, n_samples=n_samples)

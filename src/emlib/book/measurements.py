@@ -19,7 +19,6 @@ import hashlib
 import inspect
 import json
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,7 @@ from typing import Any
 import emlib
 from emlib import driver, hoisted, original
 from emlib.book.profiling import time_call
+from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM
 from emlib.sampling import sample
 
@@ -77,20 +77,6 @@ def _read(path: Path) -> dict[str, Any]:
     return stored if isinstance(stored, dict) else {}
 
 
-def _write(path: Path, stored: dict[str, Any]) -> None:
-    """Replace ``path`` atomically: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(stored, file, indent=1, sort_keys=True)
-            file.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def recall(name: str, measure: Callable[[], Any], *, depends_on: Sequence[Callable[..., Any] | ModuleType] = (),
            path: str | os.PathLike[str] | None = None) -> Any:
     """The value of the measurement ``name``: stored if its code is unchanged, else measured now and stored.
@@ -134,7 +120,7 @@ def recall(name: str, measure: Callable[[], Any], *, depends_on: Sequence[Callab
         raise TypeError(f"measurement {name!r} returned {type(value).__name__}, which JSON cannot store: {err}") from None
     stored = _read(file)  # again: another notebook may have stored something meanwhile
     stored[name] = {"key": key, "value": value}
-    _write(file, stored)
+    write_atomically(file, lambda handle: handle.write((json.dumps(stored, indent=1, sort_keys=True) + "\n").encode()))
     return value
 
 

@@ -12,7 +12,6 @@ every step is compared with the one measurement of the step before it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,11 +19,9 @@ from matplotlib.figure import Figure
 
 from emlib.book.profiling import time_call
 from emlib.book.table import Table
-from emlib.driver import EMResult
+from emlib.driver import Fitter, check_fitters
 from emlib.params import MixtureParams
 from emlib.validation import check_int
-
-Fitter = Callable[..., EMResult]
 
 
 def time_steps(
@@ -67,7 +64,7 @@ def time_steps(
     ValueError
         If ``fitters`` is empty, or ``n_iter`` or ``rounds`` is < 1.
     """
-    _check_fitters(fitters)
+    check_fitters(fitters)
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     rounds = check_int(rounds, "rounds", minimum=1)
     for fit in fitters.values():
@@ -78,16 +75,6 @@ def time_steps(
             seconds = time_call(lambda: fit(x, init, tol=0, max_iter=n_iter), number=1, repeat=1)
             best[name] = min(best[name], seconds / n_iter)
     return best
-
-
-def _check_fitters(fitters: object) -> None:
-    if not isinstance(fitters, Mapping):
-        raise TypeError(f"fitters must be a mapping of names to fitters, got {type(fitters).__name__}")
-    if not fitters:
-        raise ValueError("fitters is empty: nothing to time")
-    for name, fit in fitters.items():
-        if not isinstance(name, str) or not callable(fit):
-            raise TypeError(f"fitters must map names (str) to callables, got {name!r}: {type(fit).__name__}")
 
 
 def _check_times(seconds: object) -> np.ndarray:
