@@ -24,8 +24,15 @@ book: $(INSTALLED)
 	@echo "The book is built. Open it in a browser:"
 	@echo "  file://$(CURDIR)/_build/html/index.html"
 
+# The accessibility audit of tests/test_site.py injects axe-core from the npm
+# registry, fetched once into _build/axe (the test itself needs no network).
+# Without npm the audit is skipped, except under CI=true, where it fails.
+AXE := _build/axe/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null; then .ci/fetch-axe; else echo "npm not found: the accessibility audit will be skipped"; fi
+
 # Builds the book once; tests/test_site.py checks that build (_build/html).
-test: book
+test: book $(AXE)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax book
 
