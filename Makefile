@@ -33,7 +33,7 @@ $(AXE):
 
 # Builds the book once; tests/test_site.py checks that build (_build/html).
 test: book $(AXE)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --durations=10 tests
 	$(BIN)/python -m pytest --nbval-lax book
 
 # For a workshop room: HOST=0.0.0.0 shares it on the local network, PORT=... moves it.
