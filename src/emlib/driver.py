@@ -24,6 +24,11 @@ MStep = Callable[[Any, Any], MixtureParams]
 Step = Callable[[Any, MixtureParams], tuple[MixtureParams, float]]
 """``step(data, params) -> (new params, log_likelihood)``: a whole iteration in one call."""
 
+FLOATING_POINT_ERRORS = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
+"""``np.errstate`` while the steps run: a division by 0, an overflow or a NaN stops the fit (underflow to 0 is fine).
+
+Code that runs the steps' work in other threads or processes (:mod:`emlib.dask_fit`) sets it there too."""
+
 
 @dataclass(frozen=True)
 class EMResult:
@@ -85,6 +90,7 @@ def run_em(
     tol: float,
     max_iter: int,
     stop: str,
+    validate: Callable[[object], Any] = check_data,
 ) -> EMResult:
     r"""Validate the input, then alternate E- and M-steps until ``stop`` holds.
 
@@ -103,6 +109,9 @@ def run_em(
         for a version that never holds all the responsibilities at once.
     tol, max_iter, stop
         The stopping rule (see :func:`has_converged`).
+    validate : callable, default :func:`emlib.validation.check_data`
+        Checks ``x`` and returns what ``prepare`` takes (anything with a
+        ``size``, :math:`N`); :mod:`emlib.dask_fit` checks a Dask array without reading it.
 
     Raises
     ------
@@ -118,7 +127,7 @@ def run_em(
     given = (e_step is not None, m_step is not None, step is not None)
     if given not in ((True, True, False), (False, False, True)):
         raise TypeError("run_em needs e_step and m_step, or one fused step instead of both")
-    data = check_data(x)
+    data = validate(x)
     check_fit_options(init, data.size, tol, max_iter, stop)
     prepared = prepare(data)
     params = init
@@ -126,7 +135,7 @@ def run_em(
     converged = False
     for iteration in range(1, max_iter + 1):
         try:
-            with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            with np.errstate(**FLOATING_POINT_ERRORS):
                 if step is None:
                     responsibilities, log_likelihood = e_step(prepared, params)
                     new_params = m_step(prepared, responsibilities)
