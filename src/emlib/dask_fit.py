@@ -117,6 +117,13 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
     return da.from_array(x, chunks=chunks)
 
 
+def lives_in_memory(x: object) -> bool:
+    """Whether ``x`` holds its values in this process's memory (not a Dask array, not a file, not Zarr)."""
+    if isinstance(x, da.Array) or isinstance(x, np.memmap):
+        return False
+    return isinstance(x, np.ndarray) or not hasattr(x, "dtype")  # lists are made into NumPy arrays
+
+
 def chunk_summary(chunk: np.ndarray) -> np.ndarray:
     """One chunk's sum, smallest and largest value, and how many values are not finite: ``(4,)``."""
     values = np.asarray(chunk, dtype=np.float64)
@@ -243,10 +250,11 @@ def em_dask(
     """
     if chunk_samples is not None:
         check_int(chunk_samples, "chunk_samples", minimum=1)
-    in_memory = not isinstance(x, da.Array) and (isinstance(x, np.ndarray) or not hasattr(x, "dtype")) and not isinstance(x, np.memmap)
+    in_memory = lives_in_memory(x)
 
     def prepare(data: da.Array) -> Chunks:
-        return Chunks(data.persist() if in_memory else data)  # persist: the workers get the array once, not per iteration
+        # persist: the workers get an array from this process once, not in every iteration
+        return Chunks(data.persist() if in_memory else data)
 
     validate = functools.partial(as_dask_array, chunk_samples=chunk_samples)
     step = functools.partial(em_step, sweeper=sweep_chunks)
