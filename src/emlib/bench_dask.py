@@ -323,6 +323,23 @@ def load(folder: str | os.PathLike) -> dict:
     return json.loads((Path(folder) / JSON_NAME).read_text())["parts"]
 
 
+BOOK_DATA = Path(__file__).resolve().parents[2] / "book" / "data"
+"""Where the book keeps the recorded results: ``book/data`` of the repository this package sits in."""
+
+
+def load_recorded() -> dict:
+    """The book's recorded results (:func:`load` of :data:`BOOK_DATA`), wherever the chapter runs from.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there are none: run ``python -m emlib.bench_dask`` from the repository's root.
+    """
+    if not (BOOK_DATA / JSON_NAME).is_file():
+        raise FileNotFoundError(f"no recorded results in {BOOK_DATA}: run python -m emlib.bench_dask from the repository's root")
+    return load(BOOK_DATA)
+
+
 def _parse_count(text: str) -> int:
     try:
         value = float(text)
@@ -349,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="folder for the out-of-core data (default: a temporary folder)")
     parser.add_argument("--keep-data", action="store_true", help="keep the out-of-core data")
     parser.add_argument("--drop-caches", action="store_true", help="drop the page cache before each read out of core (root)")
-    parser.add_argument("--out", type=Path, default=Path("book/data"), help="folder of dask-bench.json (default book/data)")
+    parser.add_argument("--out", type=Path, default=BOOK_DATA, help="folder of dask-bench.json (default: the book's data)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     args = parser.parse_args(argv)
     args.parts = [part for part in PARTS if part in args.parts]  # each once, in order
