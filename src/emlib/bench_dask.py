@@ -406,20 +406,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     steps = {"in-memory": len(set(settings["sizes"])), "scaling": workers, "out-of-core": 1}
     progress = Progress(sum(steps[part] for part in args.parts), enabled=not args.no_progress)
     timing = {"repeat": settings["repeat"], "min_seconds": settings["min_seconds"], "progress": progress}
-    results = {}
-    if "in-memory" in args.parts:
-        results["in-memory"] = in_memory_part(sorted(set(settings["sizes"])), k, workers, **timing)
-    if "scaling" in args.parts:
-        results["scaling"] = scaling_part(settings["scaling_size"], k, workers, **timing)
+    context = {**environment(), "dask_versions": _versions(), "memory_bytes": _total_memory()}
+    runs = {
+        "in-memory": lambda: in_memory_part(sorted(set(settings["sizes"])), k, workers, **timing),
+        "scaling": lambda: scaling_part(settings["scaling_size"], k, workers, **timing),
+        "out-of-core": lambda: [out_of_core_part(
+            settings["out_of_core_samples"], settings["out_of_core_chunk"], k, workers, settings["iterations"],
+            data_dir, keep_data=args.keep_data, drop_caches=args.drop_caches, progress=progress)],
+    }
     if "out-of-core" in args.parts:
         data_dir.mkdir(parents=True, exist_ok=True)
-        results["out-of-core"] = [out_of_core_part(
-            settings["out_of_core_samples"], settings["out_of_core_chunk"], k, workers, settings["iterations"],
-            data_dir, keep_data=args.keep_data, drop_caches=args.drop_caches, progress=progress)]
-    context = {**environment(), "dask_versions": _versions(), "memory_bytes": _total_memory()}
-    parts = {**previous, **{part: {"command": command, "environment": context, "records": records}
-                            for part, records in results.items()}}
-    write_json_atomically(args.out / JSON_NAME, {"parts": parts})
+    results, parts = {}, dict(previous)
+    for part in args.parts:  # each part is recorded as soon as it is done
+        results[part] = runs[part]()
+        parts[part] = {"command": command, "environment": context, "records": results[part]}
+        write_json_atomically(args.out / JSON_NAME, {"parts": parts})
     for part, records in results.items():
         print(f"{part}:")
         for record in records:
