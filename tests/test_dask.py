@@ -91,6 +91,15 @@ def test_wraps_a_memory_mapped_npy_by_its_name(client, tmp_path, samples, refere
     assert_same_fit(em_dask(mapped, START, tol=1e-8, max_iter=200, chunk_samples=5_000), reference)
 
 
+def test_only_data_in_this_process_is_sent_once(tmp_path):
+    from emlib.dask_fit import lives_in_memory
+
+    np.save(tmp_path / "x.npy", np.arange(10.0))
+    mapped = np.load(tmp_path / "x.npy", mmap_mode="r")
+    assert lives_in_memory(np.arange(3.0)) and lives_in_memory([1.0, 2.0]) and lives_in_memory(mapped[2:])
+    assert not lives_in_memory(mapped) and not lives_in_memory(da.zeros(4, chunks=2))
+
+
 def test_wraps_a_zarr_array_in_its_own_chunks(threads, tmp_path, samples, reference):
     zarr = pytest.importorskip("zarr")
     stored = zarr.create_array(store=str(tmp_path / "x.zarr"), shape=samples.shape, chunks=(6_000,), dtype="f8")

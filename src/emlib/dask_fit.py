@@ -72,9 +72,11 @@ class MemmapFile:
 
     @property
     def ndim(self) -> int:
+        """The number of axes, as an array has (``da.from_array`` asks)."""
         return len(self.shape)
 
     def __getitem__(self, index: object) -> np.ndarray:
+        """The values at ``index``, read from the file into memory."""
         mapped = np.memmap(self.filename, self.dtype, "r", self.offset, self.shape, self.order)
         return np.array(mapped[index])
 
@@ -90,8 +92,8 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
     A Dask array is taken as it is. An array with a ``shape`` and a ``dtype``
     (NumPy, a memory-mapped ``.npy``, Zarr) is wrapped, in chunks of whole rows
     of about ``chunk_samples`` samples (by default Zarr's own chunks, or
-    :data:`CHUNK_SAMPLES`). Anything
-    else goes through :func:`emlib.validation.check_data` first.
+    :data:`CHUNK_SAMPLES`); a memory-mapped file as a :class:`MemmapFile`.
+    Anything else goes through :func:`emlib.validation.check_data` first.
 
     Raises
     ------
@@ -118,8 +120,13 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
 
 
 def lives_in_memory(x: object) -> bool:
-    """Whether ``x`` holds its values in this process's memory (not a Dask array, not a file, not Zarr)."""
-    if isinstance(x, da.Array) or isinstance(x, np.memmap):
+    """Whether ``x``'s values live in this process (to send once), not in a Dask array, a file or Zarr (read where they are).
+
+    A view of a memory map counts as in memory: only a whole file can be reopened by its name (:class:`MemmapFile`).
+    """
+    if isinstance(x, np.memmap):
+        return not _is_whole_memmap(x)
+    if isinstance(x, da.Array):
         return False
     return isinstance(x, np.ndarray) or not hasattr(x, "dtype")  # lists are made into NumPy arrays
 
