@@ -3,12 +3,13 @@
 #   make test   build the book, then run every test: the package, the built site
 #               in headless Chromium (tests/test_site.py), every notebook under nbval
 #   make serve  serve the built book on http://localhost:8000 (no network needed)
+#   make lab    JupyterLab on the reader copies of the chapters (make lab-instructor: on book/)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test serve lab student notebook-times clean
+.PHONY: book test serve lab lab-instructor student notebook-times clean
 
 # (Re)install whenever the requirements or the package metadata change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -31,17 +32,27 @@ test: book
 # For a workshop room: HOST=0.0.0.0 shares it on the local network, PORT=... moves it.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Quietly: a browser dropping a connection is not an error (emlib.serve needs only the standard library).
 serve:
 	@test -f _build/html/index.html || $(MAKE) book
-	@echo "Serving the book on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory _build/html
+	@PYTHONPATH=src $(PYTHON) -m emlib.serve --bind $(HOST) --port $(PORT) --directory _build/html
 
+# Learners: the reader copies (solutions collapsed), made from the built book if missing.
 lab: $(INSTALLED)
+	@test -d _build/reader || $(MAKE) student
+	$(BIN)/jupyter-lab --notebook-dir=_build/reader
+
+# Instructors: the chapters as the book is written, solutions in plain sight.
+lab-instructor: $(INSTALLED)
 	$(BIN)/jupyter-lab --notebook-dir=book
 
-# Workshop handout: the chapters without solutions, and a zip of them.
+# Reader copies (_build/reader) and workshop copies without solutions
+# (_build/student, and a zip of them), with the numbers the build computed.
+# `make book` also packs both, with emlib, into _build/html/learner-kit.zip.
 student: $(INSTALLED)
-	$(BIN)/python -m emlib.student --book book --out _build/student
+	@test -d _build/jupyter_execute/book || $(MAKE) book
+	$(BIN)/python -m emlib.student --book book --executed _build/jupyter_execute/book \
+		--reader _build/reader --student _build/student
 
 # Each chapter's run time on this machine (the book promises well under a minute).
 notebook-times: $(INSTALLED)

@@ -20,6 +20,7 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from header_buttons import add_to_menu
 from sphinx.application import Sphinx
 
 LAUNCH_GROUP = "launch-buttons"
@@ -84,20 +85,7 @@ def add_run_locally_buttons(
                 "label": "local-jupyterlab-button",
             }
         )
-    for button in header_buttons:
-        if button.get("label") == LAUNCH_GROUP:
-            button["buttons"].extend(entries)
-            return
-    header_buttons.insert(
-        0,
-        {
-            "type": "group",
-            "tooltip": "Run this chapter",
-            "icon": "fas fa-rocket",
-            "buttons": entries,
-            "label": LAUNCH_GROUP,
-        },
-    )
+    add_to_menu(header_buttons, LAUNCH_GROUP, entries, tooltip="Run this chapter", icon="fas fa-rocket", first=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

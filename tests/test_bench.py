@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 
 import matplotlib
 
@@ -11,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import emlib  # noqa: E402
-from emlib import bench  # noqa: E402
+from emlib import bench, files  # noqa: E402
 from emlib.bench import FITTER_NAMES, BenchRecord  # noqa: E402
 
 FIELDS = ["fitter", "n_samples", "n_components", "seconds_per_iter", "extrapolated", "peak_bytes"]
@@ -56,6 +57,89 @@ def test_cli_refuses_bad_sizes_with_a_message(tmp_path, capsys, sizes, message):
     with pytest.raises(SystemExit):
         bench.main(["--sizes", sizes, "--out", str(tmp_path)])
     assert message in capsys.readouterr().err
+
+
+def _no_run(*args, **kwargs):
+    raise AssertionError("the benchmark ran before its arguments were checked")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sizes", "abc"], "argument --sizes: invalid size 'abc': give a number of samples"),
+        (["--sizes", "1e400"], "argument --sizes: invalid size '1e400': not a whole number"),
+        (["--sizes", "-100"], "argument --sizes: invalid size '-100': sizes must be >= 100"),
+        (["--sizes", "1e12"], "argument --sizes: N=1,000,000,000,000 with K=8 needs about "),
+        (["--sizes", "1e12", "--components", "2", "--fitters", "em_vectorized"], "argument --sizes: N=1,000,000,000,000 with K=2 needs about "),
+        (["--components", "0"], "argument --components: invalid value '0': must be >= 1"),
+        (["--sizes", "100", "--components", "200"], "argument --components: K=200 is more components"),
+        (["--repeat", "two"], "argument --repeat: invalid value 'two'"),
+        (["--loop-budget", "nan"], "argument --loop-budget: invalid value 'nan'"),
+        (["--loop-budget", "-1"], "argument --loop-budget: invalid value '-1'"),
+        (["--seed", "-1"], "argument --seed: invalid value '-1': must be >= 0"),
+        (["--out", "/proc/emlib-bench"], "argument --out: cannot write in '/proc'"),
+    ],
+)
+def test_cli_checks_every_argument_before_any_work(args, message, capsys, monkeypatch):
+    """Issue 11, cause 11: one argparse line, exit status 2, and nothing measured."""
+    monkeypatch.setattr(bench, "run_benchmark", _no_run)
+    with pytest.raises(SystemExit) as exit_:
+        bench.main(["--no-progress", *args])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert error[-1].startswith(f"python -m emlib.bench: error: {message}"), error
+    assert not any("Traceback" in line for line in error)
+
+
+def test_cli_refuses_an_out_that_is_a_file_before_the_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run_benchmark", _no_run)
+    file = tmp_path / "results"
+    file.write_text("keep me")
+    for out, message in [(file, "is a file, not a folder"), (file / "sub", "is a file, so")]:
+        with pytest.raises(SystemExit) as exit_:
+            bench.main(["--quick", "--out", str(out)])
+        assert exit_.value.code == 2
+        assert message in capsys.readouterr().err
+    assert file.read_text() == "keep me"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
+def test_cli_refuses_a_read_only_out_before_the_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run_benchmark", _no_run)
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(SystemExit):
+            bench.main(["--quick", "--out", str(folder / "bench")])
+    finally:
+        folder.chmod(0o755)
+    assert f"argument --out: cannot write in '{folder}'" in capsys.readouterr().err
+
+
+def test_save_replaces_its_files_atomically(records, tmp_path):
+    bench.save(records, tmp_path)
+    before = (tmp_path / "bench.json").read_bytes()
+
+    def broken(handle):
+        handle.write(b"half a fi")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomically(tmp_path / "bench.json", broken)
+    assert (tmp_path / "bench.json").read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bench.csv", "bench.json"]
+
+
+def test_loop_versions_alone_are_extrapolated_to_any_size_without_data():
+    got = bench.run_benchmark([1000, 10**12], [2], fitters=["em_hoisted"], repeat=1, loop_budget=1e-6, progress=False)
+    assert [(r.n_samples, r.extrapolated) for r in got] == [(1000, True), (10**12, True)]
+
+
+def test_bytes_needed_grows_with_n_and_k():
+    assert bench.bytes_needed(10**6, 8) == 10 * bench.bytes_needed(10**5, 8)
+    assert bench.bytes_needed(10**6, 8) > bench.bytes_needed(10**6, 2)
+    assert bench.bytes_needed(10**6, 8, ["em_vectorized"]) < bench.bytes_needed(10**6, 8)
 
 
 def test_records_cover_the_grid_sorted(records):

@@ -14,16 +14,17 @@ SHEET = Path(__file__).resolve().parents[1] / "book" / "cheat-sheet.md"
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", SHEET.read_text(encoding="utf-8"), flags=re.S | re.M)
 PAIRS = list(zip(BLOCKS[0::2], BLOCKS[1::2]))
 A_DEFINITION = re.search(r"`(a = [^`]+)`", SHEET.read_text(encoding="utf-8"))[1]  # the sheet's own `a`
+LAYOUT_RULE = "put the long axis last"
 
 
 def namespace(x: np.ndarray) -> dict:
-    """The names the sheet says exist: shapes (N,), (K,), (N, K)."""
+    """The names the sheet says exist: shapes (N,), (K,), (K, N)."""
     rng = np.random.default_rng(0)
     n, k = x.size, 3
     mu, sd, pi = np.array([-1.0, 0.5, 2.0]), np.array([0.5, 1.0, 0.8]), np.array([0.2, 0.3, 0.5])
     return {
         "np": np, "norm": norm, "N": n, "K": k, "x": x, "mu": mu, "sd": sd, "pi": pi,
-        "gamma": rng.dirichlet(np.ones(k), size=n), "d": np.empty((n, k)),
+        "gamma": rng.dirichlet(np.ones(k), size=n).T, "d": np.empty((k, n)),
     }
 
 
@@ -89,3 +90,9 @@ def test_the_built_sheet_prints_on_one_page(paper):
         pdf = page.pdf(format=paper)
         browser.close()
     assert re.findall(rb"/Type\s*/Page\b", pdf) == [b"/Type /Page"], "the cheat sheet does not fit one page"
+
+
+def test_the_sheet_states_the_books_layout_rule():
+    text = SHEET.read_text(encoding="utf-8")
+    assert LAYOUT_RULE in text.lower()
+    assert "(N, K)" not in text  # gamma, d and the tables are (K, N), as in chapters 6 and 7

@@ -1,10 +1,13 @@
 """emlib.dask_fit: em_dask agrees with em_vectorized for any chunking, on a LocalCluster and on threads,
 refuses bad input as em_vectorized does, and never computes the data whole."""
 
+import fractions
 import pickle
 import re
 import subprocess
 import sys
+import types
+import warnings
 
 import dask
 import dask.array as da
@@ -15,7 +18,7 @@ from dask.utils import key_split
 from distributed import Client, LocalCluster, get_task_stream
 
 import emlib
-from emlib import MixtureParams
+from emlib import EMBreakdownError, MixtureParams, SymmetricStartWarning
 from emlib.dask_fit import CHUNK_SAMPLES, MemmapFile, as_dask_array, em_dask, iteration_sums, Chunks
 
 TRUTH = MixtureParams(means=[-5.0, 0.0, 5.0], variances=[1.0, 0.5, 2.0], weights=[0.3, 0.3, 0.4])
@@ -174,16 +177,69 @@ BAD_INPUT = {
     "tol": (np.arange(10.0), FAR_FROM_DATA, {"tol": -1.0}),
     "max_iter": (np.arange(10.0), FAR_FROM_DATA, {"max_iter": 0}),
     "stop": (np.arange(10.0), FAR_FROM_DATA, {"stop": "never"}),
-    "breakdown": (np.ones(50), FAR_FROM_DATA, {}),  # every sample equal: the variances collapse to 0
+    "constant": (np.ones(50), FAR_FROM_DATA, {}),  # every sample equal: refused before the fit
+    "masked": (np.ma.array(np.arange(10.0), mask=[0] * 9 + [1]), FAR_FROM_DATA, {}),
+    "generator": ((value for value in np.arange(10.0)), FAR_FROM_DATA, {}),
+    "set": ({1.0, 2.0, 3.0}, FAR_FROM_DATA, {}),
+    "Python objects": ([fractions.Fraction(1, 3), 1.0, 2.0], FAR_FROM_DATA, {}),
+    "zero weight": (np.arange(10.0), MixtureParams([0.0, 1.0, 3.0], [1.0] * 3, [0.5, 0.5, 0.0]), {}),
+    "infinite tol": (np.arange(10.0), FAR_FROM_DATA, {"tol": np.inf}),
+    "tol as large as the data": (np.arange(10.0) * 1e-6, FAR_FROM_DATA, {}),
+    "huge data": (np.arange(10.0) * 1e200, FAR_FROM_DATA, {}),
+}
+BREAKDOWNS = {  # EMBreakdownError from run_em's one check: the same message as em_vectorized's
+    "collapse": (np.array([0.0] * 3 + [2.9, 3.1, 3.0, 2.8, 3.2, 3.05, 2.95]), MixtureParams([0.5, 3.0], [1.0, 1.0], [0.5, 0.5])),
+    "overflow": (np.linspace(-2.0, 2.0, 12), MixtureParams([0.0, 1e200], [1.0, 1.0], [0.5, 0.5])),
+    "empty component": (np.linspace(-2.0, 2.0, 12), MixtureParams([0.0, 1e6], [1.0, 1.0], [0.5, 0.5])),
 }
 
 
 @pytest.mark.parametrize(("x", "init", "options"), list(BAD_INPUT.values()), ids=list(BAD_INPUT))
 def test_bad_input_gives_em_vectorized_s_error(threads, x, init, options):
+    if isinstance(x, types.GeneratorType):
+        x = list(x)
+        expected_x, dask_x = (value for value in x), (value for value in x)
+    else:
+        expected_x = dask_x = x
     with pytest.raises((TypeError, ValueError)) as expected:
-        emlib.em_vectorized(x, init, **options)
-    with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
-        em_dask(x, init, **options)
+        emlib.em_vectorized(expected_x, init, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a clear error comes alone
+        with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
+            em_dask(dask_x, init, **options)
+
+
+@pytest.mark.parametrize("as_dask", [False, True], ids=["numpy", "dask array"])
+@pytest.mark.parametrize(("x", "init"), list(BREAKDOWNS.values()), ids=list(BREAKDOWNS))
+def test_a_breakdown_is_em_vectorized_s_error(threads, x, init, as_dask):
+    with pytest.raises(EMBreakdownError) as expected:
+        emlib.em_vectorized(x, init, tol=0, max_iter=200)
+    data = da.from_array(x, chunks=5) if as_dask else x
+    with pytest.raises(EMBreakdownError, match=re.escape(str(expected.value))) as caught:
+        em_dask(data, init, tol=0, max_iter=200)
+    assert (caught.value.iteration, caught.value.cause) == (expected.value.iteration, expected.value.cause)
+
+
+def test_a_breakdown_on_the_cluster_is_em_vectorized_s_error(client):
+    x, init = BREAKDOWNS["overflow"]
+    with pytest.raises(EMBreakdownError) as expected:
+        emlib.em_vectorized(x, init)
+    with pytest.raises(EMBreakdownError, match=re.escape(str(expected.value))):
+        em_dask(da.from_array(x, chunks=5), init)
+
+
+def test_constant_data_in_a_dask_array_are_refused_as_by_em_vectorized(threads):
+    with pytest.raises(ValueError) as expected:
+        emlib.em_vectorized(np.full(20, 3.0), FAR_FROM_DATA)
+    with pytest.raises(ValueError, match=re.escape(str(expected.value))):
+        em_dask(da.full(20, 3.0, chunks=7), FAR_FROM_DATA)
+
+
+def test_a_symmetric_start_warns_as_in_every_fitter(threads):
+    start = MixtureParams([0.0, 0.0], [1.0, 1.0], [0.5, 0.5])
+    with pytest.warns(SymmetricStartWarning, match="can never separate them") as caught:
+        em_dask(da.from_array(np.linspace(-2.0, 2.0, 12), chunks=5), start, tol=0, max_iter=2)
+    assert caught[0].filename == __file__  # points at the caller's line
 
 
 @pytest.mark.parametrize("bad", [np.ones(12, dtype=complex), np.array([1.0, np.nan, 2.0, -np.inf] * 3)], ids=["complex", "NaN"])

@@ -87,3 +87,19 @@ def test_sklearn_loses_digits_at_1e6_and_fails_at_1e8():
     with pytest.raises(ValueError, match="ill-defined empirical covariance") as caught:
         sklearn_variances(1e8)
     print(f"scikit-learn at offset 1e8: {str(caught.value)[:80]}...")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: offset_data(float("nan")), ValueError, "offset must be one finite number"),
+        (lambda: offset_data("far"), TypeError, "offset"),
+        (lambda: offset_data(1.0, n_samples=1), ValueError, "n_samples"),
+        (lambda: variance_digits([1.0], 0.0), ValueError, "2 variances"),
+        (lambda: far_from_zero_table({}, [1.0]), ValueError, "empty"),
+        (lambda: far_from_zero_table({"a": 3}, [1.0]), TypeError, "callables"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -38,3 +38,9 @@ def test_the_guide_names_every_exercise_of_the_chapters_and_no_other():
     in_guide, in_chapters = set(LABEL.findall(GUIDE)), chapter_exercises()
     assert not in_chapters - in_guide, "add these exercises to the guide's table (live or homework)"
     assert not in_guide - in_chapters, "the guide names exercises that no chapter has"
+
+
+def test_the_guide_installs_learners_from_the_learner_requirements():
+    installs = re.findall(r"pip install -r (\S+?)`", GUIDE)
+    assert installs, "the guide's failure table no longer says how to install"
+    assert set(installs) == {"requirements-learner.txt"}, "learners install the lean requirements of the kit"

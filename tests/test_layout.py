@@ -16,6 +16,9 @@ from emlib.book.layout import (  # noqa: E402
     plot_reduction_times,
     time_reductions,
 )
+from emlib.book.style import BOOK_RC  # noqa: E402
+
+from figure_text import READABLE_PX, smallest_text_px  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -89,14 +92,23 @@ def test_plot_reduction_times_draws_one_labelled_bar_per_timing():
     heights = sorted(bar.get_width() for bar in ax.patches)
     assert heights == pytest.approx([10.0, 400.0])  # microseconds
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "gamma_nk.sum(axis=1)\nlayout (N, K), sum over components",
-        "gamma_kn.sum(axis=0)\nlayout (K, N), sum over components",
+        "gamma_nk.sum(axis=1)\nsum over components",
+        "gamma_kn.sum(axis=0)\nsum over components",
     ]  # top to bottom in the given order
     assert [t.get_position()[1] for t in ax.get_yticklabels()] == [1, 0]
     assert {" 400 µs", " 10 µs"} <= {t.get_text() for t in ax.texts}
     assert ax.get_xlabel().startswith("time per call (µs")
-    assert "measured on the machine that built this page" in ax.get_xlabel()
-    assert ax.get_title() == "Summing the same numbers in two layouts"
+    assert "measured on the machine that built this page" in ax.get_xlabel().replace("\n", " ")
+    assert ax.get_title(loc="right") == "Summing the same numbers in two layouts"
+
+
+@pytest.mark.parametrize("draw", [lambda: plot_reduction_times(TIMINGS * 2), lambda: plot_memory_order(6, 2)])
+def test_figures_are_readable_on_a_phone(draw):
+    with matplotlib.rc_context(BOOK_RC):  # the chapters' style
+        ax = draw()
+        assert smallest_text_px(ax.figure) >= READABLE_PX
+        drawn = ax.figure.get_tightbbox().padded(-1)  # inches: everything drawn, nothing cut off
+        assert drawn.x0 >= 0 and drawn.x1 <= ax.figure.get_figwidth()
 
 
 @pytest.mark.parametrize(
@@ -123,7 +135,7 @@ def test_plot_memory_order_puts_each_value_where_c_order_stores_it():
     assert cells[6:] == ["0,0", "1,0", "2,0", "0,1", "1,1", "2,1"]  # (K, N): a component's values side by side
     assert "a sample's 2 values, side by side" in [t.get_text() for t in ax.texts]
     assert "a component's 3 values, side by side" in [t.get_text() for t in ax.texts]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["(N, K) = (3, 2)", "(K, N) = (2, 3)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["(N, K)", "(K, N)"]
     assert ax.get_xlabel().startswith("position in memory")
     assert ax.get_title() == "The same values in two memory orders"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["component k=0", "component k=1"]

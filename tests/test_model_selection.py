@@ -164,3 +164,17 @@ def test_fit_table_tabulates_each_fit(data, small_start):
 def test_fit_table_validates(data, fits, error, message):
     with pytest.raises(error, match=message):
         fit_table(data, fits)
+
+
+def test_fit_table_shows_the_chosen_columns_in_their_order(data, small_start):
+    result = emlib.em_vectorized(data, small_start, tol=0, max_iter=4)
+    full = fit_table(data, {"EM": result})
+    narrow = fit_table(data, {"EM": result}, columns=["fit", "iterations", "\u0394 BIC"])
+    assert narrow.header == ("fit", "iterations", "\u0394 BIC")
+    assert narrow.rows == ((full.rows[0][0], full.rows[0][2], full.rows[0][7]),)
+
+
+@pytest.mark.parametrize("columns", [[], ["fit", "colour"]])
+def test_fit_table_refuses_unknown_columns(data, columns):
+    with pytest.raises(ValueError, match="columns must be some of"):
+        fit_table(data, {"truth": TWO}, columns=columns)

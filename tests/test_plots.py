@@ -189,3 +189,22 @@ def test_scaling_draws_one_fit_per_series_without_extension():
 def test_scaling_validates(series, kwargs, error, message):
     with pytest.raises(error, match=message):
         plots.scaling(series, **kwargs)
+
+
+# with_alt_text
+
+
+def test_with_alt_text_shows_an_svg_named_by_its_alt_text():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    shown = plots.with_alt_text(fig, 'Two points & a "line"')
+    html = shown._repr_html_()
+    assert html.startswith("<svg ")
+    assert 'role="img"' in html and 'aria-label="Two points &amp; a &quot;line&quot;"' in html
+    assert "<title>Two points &amp; a \"line\"</title>" in html
+
+
+@pytest.mark.parametrize("figure, alt, error", [("fig", "text", TypeError), (None, 3, TypeError), (None, "  ", ValueError)])
+def test_with_alt_text_refuses_bad_arguments(figure, alt, error):
+    with pytest.raises(error):
+        plots.with_alt_text(plt.figure() if figure is None else figure, alt)

@@ -79,3 +79,52 @@ def test_format_ratio(ratio, text):
 def test_format_ratio_validates(ratio, error):
     with pytest.raises(error, match="ratio must be"):
         format_ratio(ratio)
+
+
+# loop_records and describe_times
+
+from emlib.book import measurements, results  # noqa: E402
+from emlib.book.results import describe_times, loop_records  # noqa: E402
+
+
+@pytest.fixture
+def fake_measurements(monkeypatch):
+    """Loop times that follow t = 1e-4 N + 1e-8 N^2 exactly, without timing anything."""
+
+    def by_rows(name):
+        sizes = [200, 400, 800, 1600, 3200]
+        return {"rows": [n // 100 for n in sizes], "sizes": sizes, "seconds": [1e-4 * n + 1e-8 * n**2 for n in sizes]}
+
+    monkeypatch.setattr(measurements, "seconds_by_rows", by_rows)
+    monkeypatch.setattr(measurements, "full_size_seconds", lambda name: 1e-4 * N + 1e-8 * N**2)
+
+
+def test_loop_records_are_measured_up_to_the_full_size_and_extrapolated_beyond(fake_measurements):
+    records = loop_records("em_original", extrapolate_to=[100_000])
+    assert [(r.n_samples, r.extrapolated) for r in records] == [
+        (200, False), (400, False), (800, False), (1600, False), (3200, False), (N, False), (100_000, True)
+    ]
+    assert records[5].seconds_per_iter == pytest.approx(1e-4 * N + 1e-8 * N**2)
+    assert records[-1].seconds_per_iter == pytest.approx(1e-4 * 1e5 + 1e-8 * 1e10, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"extrapolate_to": [10_000]}, "beyond the measured sizes"), ({"n_components": 3}, "K = 2")],
+)
+def test_loop_records_refuse_what_was_not_measured(fake_measurements, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        loop_records("em_original", **kwargs)
+
+
+def test_describe_times_is_written_from_the_records():
+    text = describe_times(RECORDS + [record("em_original", 300.0, n=100_000, extrapolated=True)])
+    assert "from 25,500 to 100,000" in text
+    assert "slowest to fastest: em_original" in text
+    assert "em_original line is dashed at N = 25,500, 100,000" in text
+    assert "em_vectorized" in text and "parallel" not in text
+
+
+def test_describe_times_needs_records_of_that_k():
+    with pytest.raises(ValueError, match="K=3"):
+        describe_times(RECORDS, n_components=3)

@@ -11,6 +11,8 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from figure_text import READABLE_PX, smallest_text_px  # noqa: E402
+
 from emlib.book.shapes import broadcast_plan, explain_broadcast, plot_broadcast, plot_broadcast_cells  # noqa: E402
 
 
@@ -73,7 +75,8 @@ def test_plan_agrees_with_numpy(shapes):
     [
         ((), ValueError, "at least one shape"),
         (((3, 4), (5,)), ValueError, r"on axis -1 the lengths are \[4, 5\]"),
-        (((255, 100), (255, 100, 2)), ValueError, r"on axis -1 the lengths are \[2, 100\]"),  # the first clash from the right
+        (((255, 100), (255, 100, 2)), ValueError, r"on axis -1 the lengths are \[100, 2\]"),  # the first clash from the right, in the shapes' order
+        (((2, 1, 3), (1, 5, 4), (7, 1, 1)), ValueError, r"on axis -1 the lengths are \[3, 4, 1\]"),  # every operand, 1s too
         (((2, 0),), ValueError, "lengths >= 1"),
         ((("a", 2),), TypeError, "tuple of integers"),
         (((2.0, 3),), TypeError, "tuple of integers"),
@@ -133,12 +136,12 @@ def test_plot_broadcast_draws_one_box_per_axis_and_role():
     assert gids(ax) == ["kept", "kept", "stretched", "added", "added", "kept", "result", "result", "result"]
     assert "1 → 2" in texts(ax)
     assert texts(ax).count("(1) → 255") == 1
-    assert ax.get_title() == "(255, 100, 1) with (2,) broadcasts to (255, 100, 2)"
+    assert ax.get_title() == "(255, 100, 1) with (2,)\nbroadcast to (255, 100, 2)"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["axis -3\n(rows)", "axis -2\n(columns)", "axis -1\n(K)"]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "column\nshape (255, 100, 1)",
-        "means\nshape (2,)",
-        "result\nshape (255, 100, 2)",
+        "column\n(255, 100, 1)",
+        "means\n(2,)",
+        "result\n(255, 100, 2)",
     ]
     assert "counted from the right" in ax.get_xlabel()
     assert ax.get_ylabel() == "array"
@@ -187,7 +190,7 @@ def test_cells_of_a_column_minus_a_row():
     assert drawn[8:16].count("stored") == 2 and drawn[8:16].count("copy") == 6
     assert drawn[16:] == ["result"] * 8
     assert "-0.6" in texts(ax) and "0.2" in texts(ax)
-    assert ax.get_title() == "x[:, None] (4, 1) - means (2,) gives (4, 2)"
+    assert ax.get_title() == "x[:, None] (4, 1) - means (2,)\ngives (4, 2)"
     assert "result\nshape (4, 2)" in texts(ax)
     assert "x[:, None]\nshape (4, 1)" in texts(ax)
     assert {"\u2212", "="} <= set(texts(ax))  # the operator drawn as a typographic minus
@@ -223,3 +226,22 @@ def test_cells_of_two_1d_arrays_of_equal_length_copy_nothing():
 def test_cells_validate(a, b, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_broadcast_cells(a, b, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: plot_broadcast((255, 100, 1), (2,), names=("x[..., np.newaxis]", "means"),
+                               axis_names=("rows", "columns", "components")),
+        lambda: plot_broadcast_cells(np.array([0.1, 0.4, 0.5, 0.9])[:, np.newaxis], np.array([0.3, 0.7]), "-",
+                                     names=("few[:, np.newaxis]", "centres")),
+    ],
+    ids=["fig-05-m-step", "fig-05-cells"],
+)
+def test_chapter_5_figures_are_readable_on_a_phone(draw):
+    from emlib.book.style import BOOK_RC
+
+    with plt.rc_context(BOOK_RC):
+        ax = draw()
+        assert smallest_text_px(ax.figure) >= READABLE_PX
+    plt.close(ax.figure)

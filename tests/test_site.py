@@ -5,23 +5,25 @@ it first) is served from a local HTTP server. Every page reachable from
 ``index.html`` is opened at a desktop width (1280 px) and a phone width (390 px)
 and must: answer HTTP 200, log no console error, request nothing from any host
 but the local server, render its math with MathJax, load every image, fit the
-window's width, and keep exercise solutions hidden until clicked. Every internal
-link must resolve, and searching for "broadcasting" must find the broadcasting
-chapter. A full-page screenshot of each page lands in
+window's width, keep exercise solutions hidden until clicked, and pass an
+axe-core audit of the WCAG 2.1 A and AA rules. Every internal link must
+resolve, and searching for "broadcasting" must find the broadcasting chapter.
+A full-page screenshot of each page lands in
 ``<html dir>/../screenshots/<viewport>/``.
 
 Chromium is Debian's (``apt-get install -y chromium``), or the executable named
 by the ``CHROMIUM`` environment variable; without one the browser tests skip.
+axe-core is the npm registry's, fetched by ``.ci/fetch-axe`` into ``_build/axe/``
+(or the file named by ``AXE_JS``); without it the audit skips, or fails when the
+``CI`` environment variable is set.
 """
 
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
 import shutil
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -33,6 +35,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from emlib.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
@@ -55,6 +59,12 @@ VIEWPORTS = {
     },
 }
 BROADCASTING_CHAPTER = "book/05-broadcasting.html"
+# axe-core, fetched from the npm registry by .ci/fetch-axe (no network at test time).
+AXE = Path(os.environ.get("AXE_JS", ROOT / "_build" / "axe" / "axe.min.js"))
+# The rules audited: WCAG 2.0 and 2.1, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# No violation is accepted, in the book's content or the theme's, old rule or new:
+# the theme's two (label-content-name-mismatch) are fixed by _static/label-in-name.js.
 # Elements whose URL attribute the browser fetches by itself.
 FETCHED = {"script": "src", "img": "src", "iframe": "src", "source": "src",
            "audio": "src", "video": "src", "embed": "src", "object": "data"}
@@ -169,23 +179,10 @@ if not site_pages():
 # --- Fixtures: a local server and a browser --------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A browser that drops a connection it no longer needs is not an error; anything else is reported."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """Base URL of a local HTTP server for the HTML folder."""
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    httpd = _QuietServer(("127.0.0.1", 0), handler)
+    """Base URL of a local HTTP server for the HTML folder: ``make serve``'s quiet server."""
+    httpd = make_server(HTML_DIR, "127.0.0.1", 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
@@ -204,6 +201,16 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+AXE_MISSING = (f"no axe-core at {AXE}: run `.ci/fetch-axe` (needs npm and the network once), "
+               "or set AXE_JS to an axe.min.js")
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str | None:
+    """The text of axe-core's ``axe.min.js``, or None (then test_axe_core_is_there skips, or fails in CI)."""
+    return AXE.read_text(encoding="utf-8") if AXE.is_file() else None
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -333,6 +340,20 @@ def check_solutions_toggle(page: Page) -> None:
         body.wait_for(state="visible", timeout=5000)
 
 
+_AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(result => result.violations.map(rule => ({
+        id: rule.id, impact: rule.impact, help: rule.help,
+        nodes: rule.nodes.map(node => ({target: node.target.join(' '), html: node.html.slice(0, 160)})),
+    })))"""
+
+
+def accessibility_violations(page: Page, axe_source: str) -> list[str]:
+    """axe-core's violations of the WCAG 2.1 A and AA rules on the page, one line per element."""
+    page.add_script_tag(content=axe_source)
+    return [f"{rule['id']} ({rule['impact']}: {rule['help']}) at {node['target']}: {node['html']}"
+            for rule in page.evaluate(_AXE_RUN, AXE_TAGS) for node in rule["nodes"]]
+
+
 # --- The tests ----------------------------------------------------------------------
 
 
@@ -389,7 +410,7 @@ def test_every_page_has_a_favicon(server: str):
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("relpath", site_pages())
-def test_page_in_browser(relpath: str, viewport: str, open_page):
+def test_page_in_browser(relpath: str, viewport: str, open_page, axe_source: str | None):
     visit = open_page(relpath, viewport)
     page = visit.page
     assert visit.remote_requests == [], f"requests to other hosts: {visit.remote_requests}"
@@ -402,11 +423,36 @@ def test_page_in_browser(relpath: str, viewport: str, open_page):
     assert overflow["page"] <= 0, f"page scrolls sideways by {overflow['page']} px: {overflow}"
     assert overflow["elements"] == [], f"content wider than the window: {overflow}"
     assert visit.console_errors == [], visit.console_errors
+    # With the math typeset and the solutions open: no violation of WCAG 2.1 A and AA.
+    if axe_source is not None:
+        violations = accessibility_violations(page, axe_source)
+        assert violations == [], f"{relpath} at {viewport}:\n" + "\n".join(violations)
     # From the top, nothing focused: sticky bars then sit where a reader sees them.
     page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
     page.mouse.move(0, 0)
     page.wait_for_timeout(300)  # the theme's scroll handlers redraw the sidebars
     page.screenshot(path=screenshot_path(viewport, relpath), full_page=True)
+
+
+def test_axe_core_is_there(axe_source: str | None):
+    """The accessibility audit of test_page_in_browser runs: axe-core was fetched (a failure in CI, else a skip)."""
+    if axe_source is None:
+        if os.environ.get("CI"):
+            pytest.fail(AXE_MISSING)
+        pytest.skip(AXE_MISSING)
+
+
+def test_mode_switch_is_named_after_the_mode_it_shows(open_page):
+    """Label in Name (WCAG 2.5.3): the switch's name says the mode its icon shows, and follows it."""
+    page = open_page("book/intro.html", "desktop").page
+    switch = page.locator(".theme-switch-button:visible").first
+    names = {"light": "Light", "dark": "Dark", "auto": "System Settings"}
+    for _ in range(3):
+        mode = page.evaluate("() => document.documentElement.dataset.mode")
+        expect(switch).to_have_attribute("aria-label", f"Color mode: {names[mode]}")
+        switch.click()
+    search = page.locator(".search-button-field:visible").first
+    assert search.get_attribute("aria-label") is None  # named by what it shows: "Search Ctrl+K"
 
 
 def test_search_finds_the_broadcasting_chapter(open_page, server: str):

@@ -12,10 +12,10 @@ import emlib  # noqa: E402
 from emlib.book.style import BOOK_RC  # noqa: E402
 from emlib.book.walk import attribution, attribution_table, plot_attribution, time_steps  # noqa: E402
 
+from figure_text import READABLE_PX, smallest_text_px  # noqa: E402
+
 SECONDS = {"a": 4e-3, "b": 1e-3, "c": 5e-4}
 LABELS = {"a": "first", "b": "second", "c": "third"}
-PHONE_FIGURE_PX = 340
-"""Width a figure gets in the book's text column on a 390 px phone, with margins to spare."""
 
 
 def test_speedups_multiply_and_shares_add_up_to_the_total():
@@ -42,13 +42,6 @@ def test_table_has_four_narrow_columns_and_a_total():
     )
 
 
-def smallest_text_px(fig, width_px=PHONE_FIGURE_PX):
-    """Size in CSS pixels of the figure's smallest visible text when it is drawn width_px wide."""
-    fig.canvas.draw()
-    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
-    return min(sizes) * width_px / (fig.get_figwidth() * 72)
-
-
 def test_plot_is_one_bar_per_step_readable_on_a_phone():
     with matplotlib.rc_context(BOOK_RC):  # the chapters' style
         fig = plot_attribution(SECONDS, LABELS)
@@ -58,7 +51,7 @@ def test_plot_is_one_bar_per_step_readable_on_a_phone():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["first", "second", "third"]
     assert ax.get_xscale() == "log"
     assert " 1.00 ms, 4.00x" in [t.get_text() for t in ax.texts]
-    assert text_px >= 9
+    assert text_px >= READABLE_PX
     plt.close(fig)
 
 
@@ -87,3 +80,8 @@ def test_time_steps_times_every_fitter_in_order():
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_table_never_shows_minus_zero():
+    table = attribution_table({"a": 1.0, "b": 0.5, "c": 0.5004}, {"a": "a", "b": "b", "c": "c"})
+    assert table.rows[2][3] == "0%"

@@ -39,18 +39,23 @@ The records, their table, plot and files are in :mod:`emlib.bench_report`
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
+import os
 import shlex
 import sys
 import time
 import tracemalloc
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 import emlib
 from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
+from emlib.check import seconds_argument
+from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
 from emlib.timing import linear_quadratic_fit, time_per_iteration
@@ -61,11 +66,13 @@ __all__ = [
     "FITTER_NAMES",
     "bench_data",
     "bench_problem",
+    "bytes_needed",
     "exp_floor_seconds",
     "format_table",
     "load",
     "main",
     "peak_extra_bytes",
+    "physical_memory",
     "plot_times",
     "run_benchmark",
     "save",
@@ -158,6 +165,26 @@ def sklearn_fit(x: object, init: MixtureParams, *, tol: float = 0.0, max_iter: i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return model.fit(np.reshape(x, (-1, 1)))
+
+
+def available(names: Iterable[str]) -> list[str]:
+    """The names in ``names`` that can be timed here, in their order.
+
+    ``"sklearn"`` needs scikit-learn, which the build-and-test environment has
+    and the learner's lean environment does not: there it is left out, so a
+    chapter that compares with it still runs.
+
+    Raises
+    ------
+    ValueError
+        If a name is neither a fitter nor ``"exp_floor"``.
+    """
+    names = list(names)
+    for name in names:
+        if name not in FITTER_NAMES:
+            raise ValueError(f"unknown fitter {name!r}; choose from {', '.join(FITTER_NAMES)}")
+    has_sklearn = importlib.util.find_spec("sklearn") is not None
+    return [name for name in names if name != "sklearn" or has_sklearn]
 
 
 def _fitters() -> dict[str, Fit]:
@@ -376,8 +403,9 @@ def run_benchmark(
         _, start = bench_problem(k)
         for name in (name for name in names if name in LOOP_FITTERS):
             records += _loop_records(name, grid, k, repeat=repeat, loop_budget=loop_budget, seed=seed, progress=bar)
+        fitted = [name for name in names if name not in (*LOOP_FITTERS, "exp_floor")]
         for n in grid:
-            x = bench_data(n, k, seed)
+            x = bench_data(n, k, seed) if fitted else None  # the loops and the floor make their own
             for name in (name for name in names if name not in LOOP_FITTERS):
                 if name == "exp_floor":
                     seconds, peak = exp_floor_seconds(n, k, repeat=repeat, min_seconds=min_seconds, seed=seed), None
@@ -414,30 +442,125 @@ def _fitter_names(fitters: object) -> tuple[str, ...]:
     return tuple(name for name in FITTER_NAMES if name in names)
 
 
+VALUES_PER_SAMPLE = {
+    "em_original": lambda k: 2,
+    "em_hoisted": lambda k: 2,
+    "em_broadcast": lambda k: 3 * k + 6,
+    "em_vectorized": lambda k: k + 6,
+    "sklearn": lambda k: 6 * k + 7,
+    "exp_floor": lambda k: 2 * k + 2,
+}
+"""About how many float64 values per sample each measurement holds at its peak.
+
+Measured with :func:`peak_extra_bytes` at :math:`N = 10^5` for :math:`K = 2`
+and 8 (scikit-learn about :math:`6K + 4`, ``em_broadcast`` :math:`3K + 3`,
+``em_vectorized`` at most :math:`K + 4`), plus the data and their validated
+copy (for the loop versions, only these: counted at every size, since the two
+smallest sizes are measured whatever their cost).
+"""
+
+
+def bytes_needed(n_samples: int, n_components: int, fitters: Iterable[str] = FITTER_NAMES) -> int:
+    """About the most memory (bytes) the benchmark holds at once for one :math:`(N, K)` (see :data:`VALUES_PER_SAMPLE`)."""
+    return 8 * n_samples * max(VALUES_PER_SAMPLE[name](n_components) for name in fitters)
+
+
+def physical_memory() -> int | None:
+    """This machine's physical memory in bytes, or ``None`` where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def _parse_size(text: str) -> int:
-    value = float(text)
-    if not value.is_integer():
-        raise argparse.ArgumentTypeError(f"not a whole number of samples: {text}")
-    return int(value)
+    """An argparse type: a sample size such as ``1e3`` or ``25500``, a multiple of 100."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid size {text!r}: give a number of samples, e.g. 1e3 or 25500") from None
+        if not (math.isfinite(number) and number.is_integer()):
+            raise argparse.ArgumentTypeError(f"invalid size {text!r}: not a whole number of samples") from None
+        value = int(number)
+    try:
+        return _size(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r}: {err}") from None
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a whole number >= {minimum}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: must be >= {minimum}")
+        return value
+
+    return parse
+
+
+def _problem_with_out(folder: str) -> str | None:
+    """Why the results cannot be written to ``folder`` (checked before the run), or ``None``."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        return f"{folder!r} is a file, not a folder"
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        return f"{str(existing)!r} is a file, so {folder!r} cannot be a folder"
+    probe = existing / f".emlib-bench-probe-{os.getpid()}"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        return f"cannot write in {str(existing)!r} ({err.strerror or err})"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark from the command line: print the table, write bench.csv, bench.json and bench.png."""
+    """Run the benchmark from the command line: print the table, write bench.csv, bench.json and bench.png.
+
+    Every argument is checked before any measurement, with argparse's
+    one-line errors (exit status 2): sizes that are not sample counts or would
+    not fit in this machine's memory, an ``--out`` that cannot be written.
+    """
     parser = argparse.ArgumentParser(prog="python -m emlib.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few seconds: N = 1e3, 1e4 and K = 2, one repeat")
-    parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N", help="sample sizes, e.g. 1e3 25500 1e6")
-    parser.add_argument("--components", nargs="+", type=int, metavar="K", help="numbers of components, e.g. 2 4 8")
+    parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N",
+                        help=f"sample sizes, multiples of {COLUMNS}, e.g. 1e3 25500 1e6")
+    parser.add_argument("--components", nargs="+", type=_whole_number(1), metavar="K",
+                        help="numbers of components, e.g. 2 4 8")
     parser.add_argument("--fitters", nargs="+", choices=FITTER_NAMES, metavar="NAME", help="what to time (default: all)")
     parser.add_argument("--out", default="_build/bench", help="folder for bench.csv, bench.json, bench.png")
-    parser.add_argument("--repeat", type=int, help="timed runs per measurement (default 3)")
-    parser.add_argument("--loop-budget", type=float, help="longest run (s) to measure a loop version (default 2)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the data")
+    parser.add_argument("--repeat", type=_whole_number(1), help="timed runs per measurement (default 3)")
+    parser.add_argument("--loop-budget", type=seconds_argument("value", "2"),
+                        help="longest run (s) to measure a loop version (default 2)")
+    parser.add_argument("--seed", type=_whole_number(0), default=0, help="seed of the data")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     args = parser.parse_args(argv)
     settings = dict(QUICK) if args.quick else {"sizes": SIZES, "components": COMPONENTS}
     for option in ("sizes", "components", "fitters", "repeat", "loop_budget"):
         if getattr(args, option) is not None:
             settings[option] = getattr(args, option)
+    if max(settings["components"]) > min(settings["sizes"]):
+        parser.error(f"argument --components: K={max(settings['components'])} is more components "
+                     f"than the smallest size has samples (N={min(settings['sizes'])})")
+    names = settings.get("fitters") or FITTER_NAMES
+    need = bytes_needed(max(settings["sizes"]), max(settings["components"]), names)
+    have = physical_memory()
+    if have is not None and need > have:
+        parser.error(f"argument --sizes: N={max(settings['sizes']):,} with K={max(settings['components'])} "
+                     f"needs about {need / 2**30:,.0f} GiB of memory, this machine has {have / 2**30:,.0f} GiB: "
+                     "use smaller sizes")
+    problem = _problem_with_out(args.out)
+    if problem:
+        parser.error(f"argument --out: {problem}")
     try:
         records = run_benchmark(**settings, seed=args.seed, progress=not args.no_progress)
     except (TypeError, ValueError) as err:
@@ -451,15 +574,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _save_plots(records: list[BenchRecord], path: object) -> None:
-    """One panel per :math:`K`, side by side, saved as a PNG (no window, no pyplot state)."""
+def _save_plots(records: list[BenchRecord], path: Path) -> None:
+    """One panel per :math:`K`, side by side, saved as a PNG (no window, no pyplot state), replaced atomically."""
     from matplotlib.figure import Figure
 
     ks = sorted({r.n_components for r in records})
     figure = Figure(figsize=(9.5 * len(ks), 4.8), layout="tight")
     for k, ax in zip(ks, figure.subplots(1, len(ks), squeeze=False)[0]):
         plot_times(records, k, ax=ax)
-    figure.savefig(path, dpi=120)
+    write_atomically(path, lambda handle: figure.savefig(handle, format="png", dpi=120))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from emlib.files import write_atomically
 from emlib.validation import check_int, check_positive_real
 
 if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
@@ -275,13 +277,14 @@ def save(records: Sequence[BenchRecord], folder: str | os.PathLike, *, command: 
         raise TypeError(f"command must be a string or None, got {type(command).__name__}")
     path.mkdir(parents=True, exist_ok=True)
     rows = [asdict(record) for record in records]
-    csv_path, json_path = path / CSV_NAME, path / JSON_NAME
-    with csv_path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[field.name for field in fields(BenchRecord)])
-        writer.writeheader()
-        writer.writerows(rows)
+    csv_text = io.StringIO(newline="")
+    writer = csv.DictWriter(csv_text, fieldnames=[field.name for field in fields(BenchRecord)])
+    writer.writeheader()
+    writer.writerows(rows)
     document = {"command": command, "environment": environment(), "records": rows}
-    json_path.write_text(json.dumps(document, indent=1) + "\n")
+    csv_path, json_path = path / CSV_NAME, path / JSON_NAME
+    write_atomically(csv_path, lambda handle: handle.write(csv_text.getvalue().encode()))
+    write_atomically(json_path, lambda handle: handle.write((json.dumps(document, indent=1) + "\n").encode()))
     return {"csv": csv_path, "json": json_path}
 
 

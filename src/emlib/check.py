@@ -1,40 +1,65 @@
-"""The workshop's setup check: is this Python ready to run the book?
+"""The setup check: is this Python ready to run the book?
 
-Run it before the workshop, in the environment you installed into::
+Run it in the environment you installed into::
 
-    python -m emlib.check
+    python -m emlib.check          # a learner's environment (requirements-learner.txt)
+    python -m emlib.check --full   # the build-and-test environment (requirements.txt)
 
 It prints one line per check, ``OK`` or ``FAIL`` with what to do, then a last
-line that is exactly ``OK`` or ``FAIL: <what failed>``, and exits with status
-0 or 1. The checks:
+line that is exactly ``OK`` or ``FAIL: <what failed>. Fix: <the command that
+fixes it>``, and exits with status 0 or 1 (2 for a bad argument). The checks:
 
 * the Python version, against the book package's ``Requires-Python``;
-* every package of ``requirements.txt`` installed, at a version it allows;
+* the requirements file (``requirements-learner.txt``, or ``requirements.txt``
+  with ``--full``) reads as pip reads it, and every package it names is
+  installed at a version it allows;
 * a Jupyter kernel starts, runs a cell, and can import :mod:`emlib` (a kernel
   that runs another Python than the one you installed into cannot);
 * a tiny EM fit, where the question's loops (:func:`emlib.em_original`) and the
   vectorized version (:func:`emlib.em_vectorized`) agree.
 
-Besides :mod:`emlib` itself (which needs NumPy and SciPy to import), only the
-standard library is imported before the checks run, so any other missing
-package shows up as a ``FAIL`` line rather than a traceback.
+Only the standard library is imported before the checks run (the package
+:mod:`emlib` imports NumPy only when one of its fitters is first used), so a
+missing NumPy, SciPy or Jupyter shows up as a ``FAIL`` line, never as a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
+import math
 import platform
+import re
+import shlex
 import sys
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-FIX_INSTALL = "run `pip install -r requirements.txt` in the book's folder (or `make book`)"
-"""What to do about a missing or outdated package."""
+from typing import IO
 
 PROJECT = "emlib"
-"""The book's own package: what an editable line (``-e .``) of requirements.txt installs."""
+"""The book's own package: what a line installing the book's folder (``-e .``) installs."""
+
+ROOT = Path(__file__).resolve().parents[2]
+"""The checkout this module lives in (``<root>/src/emlib/check.py``), when it is one."""
+
+LEARNER_REQUIREMENTS = "requirements-learner.txt"
+FULL_REQUIREMENTS = "requirements.txt"
+
+_COMMENT = re.compile(r"(^|\s)#.*$")
+"""A comment, as pip sees one: ``#`` at the start of a line or after a space or tab."""
+
+_INCLUDE_OPTIONS = ("-r", "--requirement")
+_EDITABLE_OPTIONS = ("-e", "--editable")
+_SKIPPED_OPTIONS = (
+    "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "--no-index", "-f", "--find-links",
+    "--pre", "--prefer-binary", "--no-binary", "--only-binary", "--require-hashes", "--trusted-host",
+    "--use-feature", "--hash", "--config-settings", "--global-option",
+)
+"""pip options that say where or how to install, not what: they need no check."""
 
 
 @dataclass(frozen=True)
@@ -65,41 +90,108 @@ class CheckResult:
         return f"FAIL {self.name}: {self.detail}. Fix: {self.fix}"
 
 
-def find_requirements(explicit: str | Path | None = None) -> Path | None:
-    """Where ``requirements.txt`` is, or ``None`` if it is nowhere to be found.
+@dataclass
+class RequirementsFile:
+    """One requirements file as pip reads it.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file.
+    requirements : list of str
+        Its requirements, in order: PEP 508 lines (``"numpy>=2.4"``) and
+        installs of a folder or archive (``"-e ."``, ``"./dist/x.whl"``).
+    problems : list of str
+        What could not be read, one entry per bad line (``"line 3: ..."``).
+    """
+
+    path: Path
+    requirements: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def install_fix(requirements: str | Path) -> str:
+    """What to do about a missing or outdated package: install ``requirements`` with this Python."""
+    name = Path(requirements).name
+    fix = f"run `python -m pip install -r {name}` in the book's folder, with the Python that runs this check"
+    return fix + (" (or `make book`)" if name == FULL_REQUIREMENTS else "")
+
+
+def find_requirements(explicit: str | Path | None = None, *, full: bool = False) -> Path | None:
+    """Where the requirements file is, or ``None`` if it is nowhere to be found.
 
     Parameters
     ----------
     explicit : str or pathlib.Path, optional
         A file given on the command line; returned as it is (even if missing,
         so that the caller reports it).
+    full : bool, default False
+        Look for the build-and-test ``requirements.txt`` instead of the
+        learner's ``requirements-learner.txt``.
 
     Returns
     -------
     pathlib.Path or None
-        ``explicit`` if given; else the ``requirements.txt`` of the checkout
-        this module lives in (``<root>/src/emlib/check.py``, the case after
-        ``pip install -r requirements.txt``, which installs the package in
-        editable mode); else ``requirements.txt`` in the current folder.
+        ``explicit`` if given; else the file in the checkout this module lives
+        in (the case after an editable install); else the file in the current
+        folder.
 
     Raises
     ------
     TypeError
-        If ``explicit`` is not ``None``, a ``str`` or a ``pathlib.Path``.
+        If ``explicit`` is not ``None``, a ``str`` or a ``pathlib.Path``, or
+        ``full`` is not a bool.
     """
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be a bool, got {type(full).__name__}")
     if explicit is not None:
         if not isinstance(explicit, (str, Path)):
             raise TypeError(f"explicit must be a path (str or pathlib.Path), got {type(explicit).__name__}")
         return Path(explicit)
-    root = Path(__file__).resolve().parents[2]
-    for candidate in (root / "requirements.txt", Path.cwd() / "requirements.txt"):
+    name = FULL_REQUIREMENTS if full else LEARNER_REQUIREMENTS
+    for candidate in (ROOT / name, Path.cwd() / name):
         if candidate.is_file():
             return candidate
     return None
 
 
-def read_requirements(path: str | Path) -> list[str]:
-    """The requirement lines of a requirements file, without comments and blank lines.
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first line number, line) pairs with comments removed and continuations joined, as pip does."""
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        if raw.endswith("\\") and not _COMMENT.search(raw):
+            pending += raw[:-1]
+            continue
+        line = _COMMENT.sub("", pending + raw).strip()
+        pending = ""
+        if line:
+            yield start, line
+    if pending.strip():
+        yield start, _COMMENT.sub("", pending).strip()
+
+
+def _option(token: str, names: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether ``token`` is one of the options ``names``, and its value if attached (``-rfile``, ``--x=y``)."""
+    for name in names:
+        if token == name:
+            return True, None
+        if name.startswith("--") and token.startswith(name + "="):
+            return True, token[len(name) + 1:]
+        if not name.startswith("--") and token.startswith(name) and len(token) > len(name):
+            return True, token[len(name):].lstrip("=")
+    return False, None
+
+
+def read_requirements(path: str | Path) -> list[RequirementsFile]:
+    """Read a pip requirements file, and every file it includes with ``-r``.
+
+    Read as pip reads it: ``#`` comments (after a space or a tab), line
+    continuations (``\\``), ``-r``/``--requirement`` followed (relative to the
+    file that names it, each file once), ``-e``/``--editable`` kept, options
+    such as ``--index-url`` or a requirement's ``--hash`` skipped. A line that is
+    none of these is a problem of its file; the lines after it are still read.
 
     Parameters
     ----------
@@ -108,27 +200,101 @@ def read_requirements(path: str | Path) -> list[str]:
 
     Returns
     -------
-    list of str
-        E.g. ``["numpy>=2.0", "-e ."]``.
+    list of RequirementsFile
+        ``path`` first, then the files it includes, each once.
 
     Raises
     ------
     TypeError
         If ``path`` is not a ``str`` or ``pathlib.Path``.
     ValueError
-        If the file does not exist.
+        If ``path`` is not a readable text file.
     """
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a path (str or pathlib.Path), got {type(path).__name__}")
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"no requirements file at {str(file)!r}")
-    lines = (line.split(" #", 1)[0].strip() for line in file.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+    files: list[RequirementsFile] = []
+    queue = [Path(path)]
+    seen: set[Path] = set()
+    while queue:
+        file = queue.pop(0)
+        if file.resolve() in seen:
+            continue
+        seen.add(file.resolve())
+        text = _read_text(file)
+        if text is None:
+            if not files:
+                reason = "no requirements file at" if not file.exists() else "cannot read the requirements file"
+                raise ValueError(f"{reason} {str(file)!r}")
+            continue  # already reported by the file that includes it
+        parsed = RequirementsFile(file)
+        files.append(parsed)
+        for number, line in _logical_lines(text):
+            problem = _read_line(line, file, parsed, queue)
+            if problem:
+                parsed.problems.append(f"line {number}: {problem}")
+    return files
+
+
+def _read_text(file: Path) -> str | None:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _read_line(line: str, file: Path, parsed: RequirementsFile, queue: list[Path]) -> str | None:
+    """Add what one logical line asks for to ``parsed`` or ``queue``; return what is wrong with it, if anything."""
+    try:
+        tokens = shlex.split(line, posix=True)
+    except ValueError as err:
+        return f"cannot read {line!r} ({err})"
+    if not tokens:
+        return f"cannot read {line!r}"
+    first = tokens[0]
+    for names in (_INCLUDE_OPTIONS, _EDITABLE_OPTIONS):
+        matched, value = _option(first, names)
+        if matched:
+            value = value or (tokens[1] if len(tokens) > 1 else None)
+            if not value:
+                return f"{first} needs a value"
+            if names is _EDITABLE_OPTIONS:
+                parsed.requirements.append(f"-e {value}")
+                return None
+            included = (file.parent / value) if not Path(value).is_absolute() else Path(value)
+            if _read_text(included) is None:
+                return f"{first} {value}: no readable requirements file at {str(included)!r}"
+            queue.append(included)
+            return None
+    if first.startswith("-"):
+        if any(_option(first, (name,))[0] for name in _SKIPPED_OPTIONS):
+            return None
+        return f"unknown pip option {first!r}"
+    # A requirement, possibly followed by per-requirement options (--hash=...): keep what comes before them.
+    words = line.split()
+    requirement = " ".join(words[: next((i for i, w in enumerate(words) if w.startswith("-")), len(words))])
+    if _packaging() is not None:  # without it, run_checks reports that nothing can be compared
+        try:
+            _parse_requirement(requirement, file.parent)
+        except ValueError as err:
+            return str(err)
+    parsed.requirements.append(requirement)
+    return None
+
+
+def _packaging() -> tuple[type, type, type] | None:
+    """``(Requirement, SpecifierSet, InvalidRequirement)`` from ``packaging``, or from the copy inside pip, or None."""
+    for prefix in ("packaging", "pip._vendor.packaging"):
+        try:
+            requirements = __import__(f"{prefix}.requirements", fromlist=["Requirement"])
+            specifiers = __import__(f"{prefix}.specifiers", fromlist=["SpecifierSet"])
+        except ImportError:
+            continue
+        return requirements.Requirement, specifiers.SpecifierSet, requirements.InvalidRequirement
+    return None
 
 
 def check_python(requires: str) -> CheckResult:
-    """Check the running Python against a version specifier such as ``">=3.10"``.
+    """Check the running Python against a version specifier such as ``">=3.11"``.
 
     Raises
     ------
@@ -136,14 +302,15 @@ def check_python(requires: str) -> CheckResult:
         If ``requires`` is not a string.
     ValueError
         If ``requires`` is not a valid version specifier.
+    RuntimeError
+        If neither ``packaging`` nor ``pip`` is installed (nothing can compare versions).
     """
     if not isinstance(requires, str):
-        raise TypeError(f"requires must be a string such as '>=3.10', got {type(requires).__name__}")
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
+        raise TypeError(f"requires must be a string such as '>=3.11', got {type(requires).__name__}")
+    _, SpecifierSet, _ = _require_packaging()
     try:
         specifier = SpecifierSet(requires)
-    except InvalidSpecifier as err:
+    except Exception as err:  # noqa: BLE001 - InvalidSpecifier, from either copy of packaging
         raise ValueError(f"requires is not a version specifier: {err}") from None
     version = platform.python_version()
     found = f"{version} at {sys.executable} (needs {requires or 'any version'})"
@@ -152,14 +319,67 @@ def check_python(requires: str) -> CheckResult:
     return CheckResult("python", False, found, f"install Python {requires} and create the environment with it")
 
 
-def check_requirement(line: str) -> CheckResult:
-    """Check that one requirement line is installed at a version it allows.
+def _require_packaging() -> tuple[type, type, type]:
+    found = _packaging()
+    if found is None:
+        raise RuntimeError("neither packaging nor pip is installed: cannot compare versions")
+    return found
+
+
+def _local_project_name(target: str, base: Path) -> str | None:
+    """The distribution name that installing the folder or archive ``target`` gives, if it can be told."""
+    path = Path(target) if Path(target).is_absolute() else base / target
+    if path.is_dir():
+        pyproject = path / "pyproject.toml"
+        if pyproject.is_file():
+            import tomllib
+
+            try:
+                return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"]
+            except (tomllib.TOMLDecodeError, KeyError, TypeError):
+                return None
+        return None
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._]*?)-\d", path.name)  # name-1.0-py3-none-any.whl, name-1.0.tar.gz
+    return match.group(1) if match and path.suffix in (".whl", ".gz", ".zip") else None
+
+
+def _parse_requirement(line: str, base: Path) -> tuple[str, object, object]:
+    """``(distribution name, version specifier or None, environment marker or None)`` of a requirement line.
+
+    Raises ``ValueError`` (one line) if ``line`` is not a requirement, and
+    ``RuntimeError`` if neither ``packaging`` nor ``pip`` is installed.
+    """
+    Requirement, _, InvalidRequirement = _require_packaging()
+    if not line.startswith("-e "):
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement as err:
+            error = str(err).splitlines()[0]
+        else:
+            return requirement.name, requirement.specifier or None, requirement.marker
+    target = line[3:].strip() if line.startswith("-e ") else line
+    egg = re.search(r"#egg=([A-Za-z0-9._-]+)", target)
+    if egg:
+        return egg.group(1), None, None
+    if "://" in target:
+        raise ValueError(f"not a requirement: {line!r} (a URL without #egg=<name>: cannot tell what it installs)")
+    if line.startswith("-e ") or target.startswith((".", "/", "~")) or target.endswith((".whl", ".tar.gz", ".zip")):
+        return _local_project_name(target, base) or PROJECT, None, None
+    raise ValueError(f"not a requirement: {line!r} ({error})")
+
+
+def check_requirement(line: str, base: str | Path = ".") -> CheckResult:
+    """Check that one requirement is installed at a version it allows.
 
     Parameters
     ----------
     line : str
-        A requirement such as ``"numpy>=2.0"``, or an editable install of this
-        project (``"-e ."``), which is checked as the package :data:`PROJECT`.
+        A PEP 508 requirement such as ``"numpy>=2.4"``, or the install of a
+        folder or archive (``"-e ."``, ``"."``, ``"dist/emlib-0.1.0-py3-none-any.whl"``),
+        which is checked as the package that folder or archive holds
+        (:data:`PROJECT` if that cannot be told).
+    base : str or pathlib.Path, default "."
+        The folder relative paths in ``line`` start from.
 
     Returns
     -------
@@ -173,32 +393,94 @@ def check_requirement(line: str) -> CheckResult:
         If ``line`` is not a string.
     ValueError
         If ``line`` is not a valid requirement.
+    RuntimeError
+        If neither ``packaging`` nor ``pip`` is installed.
     """
     if not isinstance(line, str):
-        raise TypeError(f"line must be a string such as 'numpy>=2.0', got {type(line).__name__}")
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    specifier = None
-    if line.startswith(("-e ", "--editable ")):
-        name = PROJECT
-    else:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement as err:
-            raise ValueError(f"not a requirement: {line!r} ({err})") from None
-        if requirement.marker is not None and not requirement.marker.evaluate():
-            return CheckResult(requirement.name, True, f"not needed here ({requirement.marker})")
-        name, specifier = requirement.name, requirement.specifier
+        raise TypeError(f"line must be a string such as 'numpy>=2.4', got {type(line).__name__}")
+    name, specifier, marker = _parse_requirement(line, Path(base))
+    if marker is not None and not marker.evaluate():
+        return CheckResult(name, True, f"not needed here ({marker})")
     try:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
-        return CheckResult(name, False, "not installed", FIX_INSTALL)
+        return CheckResult(name, False, "not installed", "")
     if specifier and not specifier.contains(version, prereleases=True):
-        return CheckResult(name, False, f"{version} installed, the book needs {specifier}", FIX_INSTALL)
+        return CheckResult(name, False, f"{version} installed, the book needs {specifier}", "")
     return CheckResult(name, True, version + (f" (needs {specifier})" if specifier else ""))
 
 
-def check_kernel(kernel_name: str = "python3", timeout: float = 60.0) -> CheckResult:
+def check_requirements_files(path: Path) -> list[CheckResult]:
+    """One verdict per requirements file (``path`` and those it includes), then one per requirement.
+
+    A file's verdict is ``OK`` with its path, or ``FAIL`` with every line that
+    could not be read; the requirements it does name are checked either way.
+    """
+    fix = install_fix(path)
+    try:
+        files = read_requirements(path)
+    except ValueError as err:
+        return [CheckResult(path.name, False, str(err), "pass --requirements PATH to the book's requirements file")]
+    results = []
+    for file in files:
+        checked = []
+        for requirement in file.requirements:
+            try:
+                result = check_requirement(requirement, base=file.path.parent)
+            except ValueError as err:
+                file.problems.append(str(err))
+                continue
+            checked.append(result if result.ok else CheckResult(result.name, False, result.detail, fix))
+        if file.problems:
+            detail = f"{file.path}: " + "; ".join(file.problems)
+            results.append(CheckResult(file.path.name, False, detail, f"correct these lines of {file.path}"))
+        else:
+            results.append(CheckResult(file.path.name, True, str(file.path)))
+        results.extend(checked)
+    return results
+
+
+KERNEL_NOISE = "running over TCP without encryption"
+"""ipykernel's warning on every start over TCP (the default): true, harmless on one's own machine, and alarming."""
+
+
+@contextlib.contextmanager
+def kernel_log() -> Iterator[IO[str]]:
+    """A temporary file for a Jupyter kernel's own log (pass it as the kernel's ``stderr``).
+
+    The kernel's log (e.g. ipykernel's "running over TCP without encryption"
+    warning) would only confuse a reader; it is kept here, and
+    :func:`last_log_line` shows its last line when the kernel fails.
+    """
+    with tempfile.TemporaryFile(mode="w+") as log:
+        yield log
+
+
+def last_log_line(log: IO[str]) -> str:
+    """The last line a kernel wrote to ``log`` (see :func:`kernel_log`) that says something, or ``""``.
+
+    Blank lines and ipykernel's transport warning (:data:`KERNEL_NOISE`) do not count.
+    """
+    log.flush()
+    log.seek(0)
+    lines = [line.strip() for line in log.read().splitlines() if line.strip() and KERNEL_NOISE not in line]
+    return (lines or [""])[-1]
+
+
+def _check_kernel_arguments(kernel_name: object, timeout: object) -> float:
+    """Check :func:`check_kernel`'s arguments; the timeout as a float."""
+    if not isinstance(kernel_name, str):
+        raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
+    if not kernel_name.strip():
+        raise ValueError("kernel_name is empty")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be finite and > 0, got {timeout!r}")
+    return float(timeout)
+
+
+def check_kernel(kernel_name: str = "python3", timeout: float = 60.0, *, fix_install: str = "") -> CheckResult:
     """Start a Jupyter kernel, run one cell in it, and check it can import :mod:`emlib`.
 
     Parameters
@@ -207,31 +489,28 @@ def check_kernel(kernel_name: str = "python3", timeout: float = 60.0) -> CheckRe
         The kernel the chapters use.
     timeout : float, default 60
         Seconds to wait for the kernel to start, and then for the cell.
+    fix_install : str, optional
+        How to install the packages, for the fix of a failure (default:
+        :func:`install_fix` of the learner's requirements).
 
     Raises
     ------
     TypeError
         If ``kernel_name`` is not a string or ``timeout`` not a real number.
     ValueError
-        If ``kernel_name`` is empty or ``timeout`` is not > 0.
+        If ``kernel_name`` is empty or ``timeout`` is not finite and > 0.
     """
-    if not isinstance(kernel_name, str):
-        raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
-    if not kernel_name:
-        raise ValueError("kernel_name is empty")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
-    if not timeout > 0:
-        raise ValueError(f"timeout must be > 0, got {timeout!r}")
+    timeout = _check_kernel_arguments(kernel_name, timeout)
+    fix_install = fix_install or install_fix(LEARNER_REQUIREMENTS)
     name = f"jupyter kernel {kernel_name!r}"
     fix = (
-        f"the kernel must run this Python ({sys.executable}): {FIX_INSTALL}, then "
+        f"the kernel must run this Python ({sys.executable}): {fix_install}, then "
         f"`python -m ipykernel install --user --name {kernel_name}` with this Python"
     )
     try:
         from jupyter_client.manager import start_new_kernel
     except ImportError as err:
-        return CheckResult(name, False, f"jupyter_client is missing ({err})", FIX_INSTALL)
+        return CheckResult(name, False, f"jupyter_client is missing ({err})", fix_install)
     outputs: list[str] = []
 
     def collect(message: dict) -> None:
@@ -240,15 +519,11 @@ def check_kernel(kernel_name: str = "python3", timeout: float = 60.0) -> CheckRe
         elif message["msg_type"] == "error":
             outputs.append(f"{message['content']['ename']}: {message['content']['evalue']}")
 
-    # The kernel's own log (e.g. ipykernel's transport warning) would only confuse
-    # a student; keep it, and show its last line if the kernel does not start.
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with kernel_log() as log:
         try:
             manager, client = start_new_kernel(kernel_name=kernel_name, startup_timeout=timeout, stderr=log)
         except Exception as err:  # noqa: BLE001 - any failure to start is the finding
-            log.seek(0)
-            last = ([line for line in log.read().splitlines() if line.strip()] or [""])[-1]
-            return CheckResult(name, False, f"did not start ({type(err).__name__}: {err}) {last}".strip(), fix)
+            return CheckResult(name, False, f"did not start ({type(err).__name__}: {err}) {last_log_line(log)}".strip(), fix)
         try:
             client.execute_interactive(
                 "import sys, emlib; print(6 * 7, sys.executable)", timeout=timeout, output_hook=collect
@@ -264,12 +539,19 @@ def check_kernel(kernel_name: str = "python3", timeout: float = 60.0) -> CheckRe
     return CheckResult(name, False, f"the cell failed: {text or 'no output'}", fix)
 
 
-def check_tiny_fit() -> CheckResult:
+def check_tiny_fit(*, fix_install: str = "") -> CheckResult:
     """Fit a tiny mixture with the question's loops and the vectorized version; they must agree.
 
     200 samples (10 rows x 20 columns) of a well-separated two-component
     mixture, 5 iterations each; the final parameters must agree with
-    ``np.allclose``.
+    ``np.allclose``. NumPy and :mod:`emlib`'s fitters are imported here, so a
+    missing or broken one is this check's ``FAIL``.
+
+    Parameters
+    ----------
+    fix_install : str, optional
+        How to install the packages (default: :func:`install_fix` of the
+        learner's requirements).
     """
     name = "tiny EM fit"
     try:
@@ -282,9 +564,10 @@ def check_tiny_fit() -> CheckResult:
         x = emlib.sample(truth, (10, 20), seed=0)
         loops = emlib.em_original(x, start, tol=0, max_iter=5).params.as_array()
         arrays = emlib.em_vectorized(x, start, tol=0, max_iter=5).params.as_array()
+        agree = bool(np.allclose(loops, arrays))
     except Exception as err:  # noqa: BLE001 - a missing or broken package is the finding
-        return CheckResult(name, False, f"{type(err).__name__}: {err}", FIX_INSTALL)
-    if np.allclose(loops, arrays):
+        return CheckResult(name, False, f"{type(err).__name__}: {err}", fix_install or install_fix(LEARNER_REQUIREMENTS))
+    if agree:
         return CheckResult(name, True, f"em_original and em_vectorized agree (means {np.round(arrays[0], 3)})")
     return CheckResult(
         name, False, f"em_original and em_vectorized differ: {loops.tolist()} vs {arrays.tolist()}",
@@ -292,16 +575,33 @@ def check_tiny_fit() -> CheckResult:
     )
 
 
+def _requires_python() -> str:
+    """The book package's ``Requires-Python``: installed metadata, else the checkout's pyproject.toml, else ``""``."""
+    try:
+        return importlib.metadata.metadata(PROJECT)["Requires-Python"] or ""
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    import tomllib
+
+    try:
+        return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return ""
+
+
 def run_checks(
-    requirements: str | Path | None = None, *, kernel_name: str = "python3", timeout: float = 60.0
+    requirements: str | Path | None = None, *, full: bool = False, kernel_name: str = "python3", timeout: float = 60.0
 ) -> list[CheckResult]:
-    """Run every check, in order: Python, packages, Jupyter kernel, tiny fit.
+    """Run every check, in order: Python, requirements files and packages, Jupyter kernel, tiny fit.
 
     Parameters
     ----------
     requirements : str or pathlib.Path, optional
         The requirements file; found with :func:`find_requirements` if omitted.
-        A missing file, or one that does not parse, is reported as a failed check.
+        A missing file, or bad lines in one, are reported as failed checks.
+    full : bool, default False
+        Check the build-and-test environment (``requirements.txt``) instead of
+        the learner's (``requirements-learner.txt``).
     kernel_name, timeout
         As in :func:`check_kernel`.
 
@@ -315,40 +615,39 @@ def run_checks(
     TypeError, ValueError
         For bad arguments (see :func:`find_requirements` and :func:`check_kernel`).
     """
-    path = find_requirements(requirements)
+    timeout = _check_kernel_arguments(kernel_name, timeout)
+    path = find_requirements(requirements, full=full)
+    wanted = FULL_REQUIREMENTS if full else LEARNER_REQUIREMENTS
+    fix = install_fix(path if path is not None else wanted)
     results = []
-    try:
-        import packaging  # noqa: F401 - needed to compare versions
-    except ImportError:
-        results.append(CheckResult("packaging", False, "not installed, cannot compare versions", FIX_INSTALL))
+    if _packaging() is None:
+        results.append(CheckResult(
+            "packaging", False, "neither packaging nor pip is installed, cannot compare versions",
+            "create the environment again with `python -m venv` (which installs pip), then " + fix,
+        ))
     else:
         try:
-            requires_python = importlib.metadata.metadata(PROJECT)["Requires-Python"] or ""
-        except importlib.metadata.PackageNotFoundError:
-            requires_python = ""
-        results.append(check_python(requires_python))
+            results.append(check_python(_requires_python()))
+        except ValueError as err:
+            results.append(CheckResult("python", False, f"the book package's Requires-Python: {err}",
+                                       "report this to the instructor, with the output of this check"))
         if path is None:
             results.append(CheckResult(
-                "requirements.txt", False, "not found next to the book's package or in the current folder",
+                wanted, False, "not found next to the book's package or in the current folder",
                 "run this from the book's folder, or pass --requirements PATH",
             ))
         else:
-            try:
-                lines = read_requirements(path)
-                results.append(CheckResult("requirements.txt", True, str(path)))
-                results.extend(check_requirement(line) for line in lines)
-            except ValueError as err:
-                fix = "pass --requirements PATH to the book's requirements.txt"
-                results.append(CheckResult("requirements.txt", False, str(err), fix))
-    results.append(check_kernel(kernel_name, timeout))
-    results.append(check_tiny_fit())
+            results.extend(check_requirements_files(path))
+    results.append(check_kernel(kernel_name, timeout, fix_install=fix))
+    results.append(check_tiny_fit(fix_install=fix))
     return results
 
 
 def summary(results: list[CheckResult]) -> str:
-    """The last line of the report: exactly ``OK``, or ``FAIL: `` and what failed.
+    """The last line of the report: exactly ``OK``, or ``FAIL: `` with what failed and how to fix it.
 
-    For example ``FAIL: numpy (not installed); tiny EM fit (ModuleNotFoundError: ...)``.
+    For example ``FAIL: numpy (not installed). Fix: run `python -m pip install
+    -r requirements-learner.txt` ...``; each different fix is named once.
 
     Raises
     ------
@@ -361,18 +660,50 @@ def summary(results: list[CheckResult]) -> str:
         raise TypeError("results must be a list of CheckResult")
     if not results:
         raise ValueError("results is empty: no check ran")
-    failed = [f"{one.name} ({one.detail})" for one in results if not one.ok]
-    return "OK" if not failed else "FAIL: " + "; ".join(failed)
+    failed = [one for one in results if not one.ok]
+    if not failed:
+        return "OK"
+    fixes = list(dict.fromkeys(one.fix for one in failed if one.fix))
+    return "FAIL: " + "; ".join(f"{one.name} ({one.detail})" for one in failed) + ". Fix: " + "; ".join(fixes)
+
+
+def seconds_argument(what: str, example: str) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds > 0 (shared with :mod:`emlib.bench`).
+
+    A bad value reads ``invalid <what> '<text>': give a number of seconds > 0, e.g. <example>``.
+    """
+    def parse(text: str) -> float:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: give a number of seconds > 0, e.g. {example}")
+        return seconds
+
+    return parse
+
+
+def _kernel(text: str) -> str:
+    """An argparse type: a kernel name that is not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the kernel name is empty: give one, e.g. python3 (see `jupyter kernelspec list`)")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: print the report, return 0 if every check passed, else 1."""
+    """Command line: print the report, return 0 if every check passed, else 1 (2 for a bad argument)."""
     parser = argparse.ArgumentParser(prog="python -m emlib.check", description=__doc__.splitlines()[0])
-    parser.add_argument("--requirements", help="the requirements file (default: the book's requirements.txt)")
-    parser.add_argument("--kernel", default="python3", help="the Jupyter kernel to try (default: python3)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the kernel (default: 60)")
+    parser.add_argument("--full", action="store_true",
+                        help=f"check the build-and-test environment ({FULL_REQUIREMENTS}), not a learner's")
+    parser.add_argument("--requirements", metavar="PATH",
+                        help=f"the requirements file (default: the book's {LEARNER_REQUIREMENTS}, "
+                             f"or {FULL_REQUIREMENTS} with --full)")
+    parser.add_argument("--kernel", type=_kernel, default="python3", help="the Jupyter kernel to try (default: python3)")
+    parser.add_argument("--timeout", type=seconds_argument("timeout", "60"), default=60.0,
+                        help="seconds to wait for the kernel (default: 60)")
     args = parser.parse_args(argv)
-    results = run_checks(args.requirements, kernel_name=args.kernel, timeout=args.timeout)
+    results = run_checks(args.requirements, full=args.full, kernel_name=args.kernel, timeout=args.timeout)
     for one in results:
         print(one.line(), flush=True)
     last = summary(results)
@@ -381,4 +712,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

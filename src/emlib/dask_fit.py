@@ -93,7 +93,8 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
     (NumPy, a memory-mapped ``.npy``, Zarr) is wrapped, in chunks of whole rows
     of about ``chunk_samples`` samples (by default Zarr's own chunks, or
     :data:`CHUNK_SAMPLES`); a memory-mapped file as a :class:`MemmapFile`.
-    Anything else goes through :func:`emlib.validation.check_data` first.
+    Anything in memory (:func:`lives_in_memory`) goes through
+    :func:`emlib.validation.check_data` first, with the same errors.
 
     Raises
     ------
@@ -101,7 +102,7 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
         As :func:`emlib.validation.check_data`, for the type and the shape
         (non-finite values are found by the first pass, :class:`Chunks`).
     """
-    if not (hasattr(x, "shape") and hasattr(x, "dtype")):  # lists, None, strings: check them as every fitter does
+    if lives_in_memory(x):  # lists, None, masked arrays, NumPy arrays: checked as every fitter checks them
         x = check_data(x)
     check_real_dtype(np.dtype(x.dtype), "x")
     shape = tuple(x.shape)
@@ -163,6 +164,8 @@ class Chunks:
         :math:`c`, the mean of the samples.
     ends : numpy.ndarray, shape (3, 2)
         The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i = x_i - c`.
+    low, high : float
+        The smallest and the largest sample.
     size : int
         :math:`N`.
 
@@ -179,8 +182,25 @@ class Chunks:
         summaries = [dask.delayed(chunk_summary)(part) for part in self.parts]
         total, low, high, n_bad = dask.delayed(combine_summaries)(summaries).compute()
         check_finite_count(int(n_bad))
+        self.low, self.high = float(low), float(high)
         self.center = float(total / self.size)
-        self.ends = end_rows(low - self.center, high - self.center)
+
+    @functools.cached_property
+    def ends(self) -> np.ndarray:
+        """The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i = x_i - c`.
+
+        Computed when a sweep first needs them, after ``run_em`` has checked the
+        data's spread (their squares would overflow for data it refuses).
+        """
+        return end_rows(self.low - self.center, self.high - self.center)
+
+    def min(self) -> float:
+        """The smallest sample, as an array's ``min()`` (for :func:`emlib.validation.check_spread`)."""
+        return self.low
+
+    def max(self) -> float:
+        """The largest sample, as an array's ``max()`` (for :func:`emlib.validation.check_spread`)."""
+        return self.high
 
 
 def chunk_sums(chunk: np.ndarray, center: float, plan: object, about: np.ndarray | None) -> tuple[np.ndarray, float]:
@@ -250,19 +270,29 @@ def em_dask(
     Raises
     ------
     TypeError, ValueError
-        As :func:`emlib.em_vectorized`; also if ``chunk_samples`` is not
-        ``None`` or an integer >= 1. The type and shape of ``x`` and the
-        other arguments are checked before any value is read; NaN or inf are
-        found by the first pass.
+        As :func:`emlib.em_vectorized`, in the same order; also if
+        ``chunk_samples`` is not ``None`` or an integer >= 1. The type and
+        shape of a file or a Dask array are checked before any value is
+        read; NaN or inf, and the data's ends, by the first pass.
+    EMBreakdownError
+        As every fitter, from the one check in :func:`emlib.driver.run_em`.
+
+    Warns
+    -----
+    SymmetricStartWarning
+        As every fitter, if ``init``'s components are all equal.
     """
     if chunk_samples is not None:
         check_int(chunk_samples, "chunk_samples", minimum=1)
     in_memory = lives_in_memory(x)
 
-    def prepare(data: da.Array) -> Chunks:
+    def validate(x: object) -> Chunks:
+        data = as_dask_array(x, chunk_samples)
         # persist: the workers get an array from this process once, not in every iteration
         return Chunks(data.persist() if in_memory else data)
 
-    validate = functools.partial(as_dask_array, chunk_samples=chunk_samples)
     step = functools.partial(em_step, sweeper=sweep_chunks)
-    return run_em(x, init, validate=validate, prepare=prepare, step=step, tol=tol, max_iter=max_iter, stop=stop)
+    return run_em(
+        x, init, validate=validate, prepare=lambda chunks: chunks, step=step, tol=tol, max_iter=max_iter, stop=stop,
+        log_space=True,
+    )

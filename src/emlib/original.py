@@ -111,9 +111,18 @@ def em_original(
     -------
     EMResult
 
+    Warns
+    -----
+    SymmetricStartWarning
+        If all of ``init``'s components are equal (up to rounding): EM can never separate them.
+
     Raises
     ------
     TypeError, ValueError
-        For bad input, with a message naming it (shared with every fitter).
+        For bad input, with a message naming it and what to do (shared with
+        every fitter), before any work is done.
+    EMBreakdownError
+        If EM breaks down (a ``ValueError``; see :func:`emlib.driver.run_em`),
+        naming the iteration, the cause and a fix; every fitter raises the same.
     """
     return run_em(x, init, prepare=as_rows, e_step=e_step, m_step=m_step, tol=tol, max_iter=max_iter, stop=stop)

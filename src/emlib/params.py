@@ -45,7 +45,12 @@ class MixtureParams:
     -----
     The arrays are stored as read-only ``float64`` copies, so a
     ``MixtureParams`` never changes after it is made and never shares memory
-    with the caller's arrays.
+    with the caller's arrays; they stay read-only through :func:`copy.copy`,
+    :func:`copy.deepcopy` and pickle, which all make a new, validated
+    ``MixtureParams``. Two mixtures are equal (``==``) when their means,
+    variances and weights are equal value by value (``0.0 == -0.0``); being
+    immutable, a ``MixtureParams`` is hashable, so it can be a dict key or a
+    set member.
     """
 
     means: np.ndarray
@@ -82,6 +87,19 @@ class MixtureParams:
 
     def _fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.means, self.variances, self.weights
+
+    def _key(self) -> tuple[tuple[float, ...], ...]:
+        return tuple(tuple(field.tolist()) for field in self._fields())
+
+    def __eq__(self, other: object) -> bool:
+        # False, not NotImplemented, for other types: NumPy would answer an array instead
+        return other.__class__ is self.__class__ and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self):
+        return type(self), self._fields()
 
     def as_array(self) -> np.ndarray:
         """The parameters as one ``(3, K)`` array: rows means, variances, weights.

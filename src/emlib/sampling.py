@@ -6,6 +6,7 @@ are deterministic for a given ``seed``.
 
 from __future__ import annotations
 
+import math
 import numbers
 import random
 
@@ -14,16 +15,25 @@ import numpy as np
 from emlib.params import MixtureParams
 from emlib.validation import check_int, check_mixture
 
+MAX_SAMPLES = int(np.iinfo(np.intp).max) // np.dtype(np.float64).itemsize
+"""The most ``float64`` values one NumPy array can hold: its size in bytes must fit an index (``2**60`` on 64-bit machines)."""
+
 
 def _check_shape(shape: object, name: str) -> tuple[int, ...]:
+    """``shape`` as a tuple of positive ints: an int, or a tuple or list of ints, as NumPy accepts."""
     dims = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, bool) else shape
-    if not isinstance(dims, tuple) or not all(
+    if not isinstance(dims, (tuple, list)) or not all(
         isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dims
     ):
         raise TypeError(f"{name} must be an int or a tuple of ints, got {shape!r}")
     if len(dims) == 0 or any(d < 1 for d in dims):
         raise ValueError(f"{name} must have positive dimensions, got {shape!r}")
-    return tuple(int(d) for d in dims)
+    dims = tuple(int(d) for d in dims)
+    if math.prod(dims) > MAX_SAMPLES:
+        raise ValueError(
+            f"{name}={shape!r} asks for {math.prod(dims)} samples, more than one float64 array can hold ({MAX_SAMPLES})"
+        )
+    return dims
 
 
 def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> list[list[float]]:
@@ -39,7 +49,7 @@ def sample_loops(params: MixtureParams, shape: tuple[int, int], seed: int) -> li
     ----------
     params : MixtureParams
         The mixture to draw from.
-    shape : tuple of int
+    shape : tuple or list of int
         ``(rows, columns)``.
     seed : int
         Seed of the ``random.Random`` generator (>= 0).
@@ -86,8 +96,8 @@ def sample(params: MixtureParams, size: int | tuple[int, ...], seed: int) -> np.
     ----------
     params : MixtureParams
         The mixture to draw from.
-    size : int or tuple of int
-        Shape of the result, e.g. ``25_500`` or ``(255, 100)``.
+    size : int, or tuple or list of int
+        Shape of the result, e.g. ``25_500``, ``(255, 100)`` or ``[255, 100]``.
     seed : int
         Seed of ``numpy.random.default_rng`` (>= 0).
 
@@ -100,10 +110,20 @@ def sample(params: MixtureParams, size: int | tuple[int, ...], seed: int) -> np.
     ------
     TypeError, ValueError
         If ``params`` is not a ``MixtureParams``, ``size`` has a non-positive
-        or non-integer dimension, or ``seed`` is not a non-negative integer.
+        or non-integer dimension or more elements than one array can hold
+        (:data:`MAX_SAMPLES`), or ``seed`` is not a non-negative integer.
+    MemoryError
+        If the samples do not fit in memory; the message names ``size``.
     """
     params = check_mixture(params, "params")
     dims = _check_shape(size, "size")
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    labels = rng.choice(params.n_components, size=dims, p=params.weights)
-    return rng.normal(params.means[labels], np.sqrt(params.variances)[labels])
+    try:
+        labels = rng.choice(params.n_components, size=dims, p=params.weights)
+        return rng.normal(params.means[labels], np.sqrt(params.variances)[labels])
+    except MemoryError:
+        n = math.prod(dims)
+        raise MemoryError(
+            f"size={size!r} asks for {n} samples: with their labels, at least {16 * n / 2**30:.3g} GiB, "
+            "more than this machine can allocate"
+        ) from None

@@ -1,21 +1,19 @@
 """Measuring how long one EM iteration takes, and how that grows with :math:`N`.
 
-Used by the chapters and by the benchmark, so that every timing in the book is
-measured the same way.
+Used by the benchmark (:mod:`emlib.bench`), the exercises' checks and the
+chapters' growth plots; the chapters time single calls with
+:func:`emlib.book.profiling.time_call`.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable
 
 import numpy as np
 
-from emlib.driver import EMResult
+from emlib.driver import Fitter
 from emlib.params import MixtureParams
 from emlib.validation import as_real_array, check_int
-
-Fitter = Callable[..., EMResult]
 
 
 def time_per_iteration(

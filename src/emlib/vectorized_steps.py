@@ -30,17 +30,13 @@ and :func:`~emlib.vectorized.params_from_sums`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from emlib import vectorized
-from emlib.driver import EMResult, EStep, MStep, run_em
+from emlib.driver import EMResult, EStep, Fitter, MStep, run_em
 from emlib.params import MixtureParams
 from emlib.vectorized import Blocks, log_density_polynomial, log_normalizers, needs_shift, normalize, params_from_sums
-
-Fitter = Callable[..., EMResult]
-"""``fit(x, init, *, tol=1e-4, max_iter=1000, stop="params") -> EMResult``."""
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,15 @@ experiment on scikit-learn's ``GaussianMixture``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Callable
 
 import numpy as np
 
 from emlib.book.table import Table
-from emlib.driver import EMResult
+from emlib.driver import Fitter, check_fitters
 from emlib.params import MixtureParams
 from emlib.sampling import sample
-from emlib.validation import check_int
+from emlib.validation import as_real_array, check_int
 from emlib.vectorized import em_vectorized
-
-Fitter = Callable[..., EMResult]
 
 AROUND_ZERO = MixtureParams(means=[-0.5, 0.5], variances=[0.25, 0.25], weights=[0.5, 0.5])
 """The mixture the samples are drawn from, before the offset: spread 0.5."""
@@ -49,10 +46,23 @@ def offset_data(offset: float, *, n_samples: int = 20_000, seed: int = 0) -> tup
         Samples of :data:`AROUND_ZERO`, plus ``offset``.
     start : MixtureParams
         :data:`START` with its means moved by ``offset``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``offset`` is not a finite real number, or ``n_samples`` not an integer >= 2.
     """
+    offset = _check_offset(offset)
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     x = sample(AROUND_ZERO, n_samples, seed=seed) + float(offset)
     return x, MixtureParams(means=START.means + offset, variances=START.variances, weights=START.weights)
+
+
+def _check_offset(offset: object) -> float:
+    value = as_real_array(offset, "offset")
+    if value.ndim != 0 or not np.isfinite(value):
+        raise ValueError(f"offset must be one finite number, got {offset!r}")
+    return float(value)
 
 
 def variance_digits(variances: np.ndarray, offset: float, *, n_samples: int = 20_000, n_iter: int = 5) -> float:
@@ -70,11 +80,19 @@ def variance_digits(variances: np.ndarray, offset: float, *, n_samples: int = 20
         A fit's variances on ``offset_data(offset, n_samples=n_samples)`` after ``n_iter`` iterations.
     offset : float
         The offset the fit saw.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`offset_data`, or if ``variances`` is not two real numbers.
     """
+    variances = as_real_array(variances, "variances")
+    if variances.shape != (2,):
+        raise ValueError(f"variances must hold the 2 variances of a fit, got shape {variances.shape}")
     x, start = offset_data(offset, n_samples=n_samples)
     moved = MixtureParams(means=start.means - offset, variances=start.variances, weights=start.weights)
     exact = em_vectorized(x - offset, moved, tol=0, max_iter=n_iter).params.variances
-    error = float(np.max(np.abs(np.asarray(variances) - exact) / exact))
+    error = float(np.max(np.abs(variances - exact) / exact))
     return ALL_DIGITS if error == 0 else float(min(ALL_DIGITS, -np.log10(error)))
 
 
@@ -91,7 +109,14 @@ def far_from_zero_table(
         One row each.
     n_samples, n_iter
         As :func:`variance_digits`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``fitters`` is not a non-empty mapping of names to callables, or an
+        offset is bad (see :func:`offset_data`).
     """
+    check_fitters(fitters)
     rows = []
     for offset in offsets:
         x, start = offset_data(offset, n_samples=n_samples)

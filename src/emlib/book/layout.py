@@ -40,6 +40,13 @@ MAX_DRAWN_COMPONENTS = 4
 COMPONENT_COLOURS = ("#9fc5e8", "#f6b26b", "#b6d7a8", "#d5a6bd")
 """Fill colour of component :math:`k` in :func:`plot_memory_order`."""
 
+FIGURE_WIDTH = 5.5
+"""Width of the figures in inches. A phone shows a figure about 340 CSS pixels wide,
+so with :data:`SMALLEST_TEXT` the text stays at 9 pixels or more."""
+
+SMALLEST_TEXT = 11
+"""Font size in points of the smallest text the figures draw themselves (labels in cells and next to bars)."""
+
 
 @dataclass(frozen=True)
 class ReductionTiming:
@@ -182,18 +189,17 @@ def plot_reduction_times(timings: Sequence[ReductionTiming], *, ax: Axes | None 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.6 * len(timings) + 1.6))
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.75 * len(timings) + 1.9), layout="constrained")
     colours = {"(N, K)": COMPONENT_COLOURS[1], "(K, N)": COMPONENT_COLOURS[0]}
     positions = np.arange(len(timings))[::-1]
     micros = [timing.seconds * 1e6 for timing in timings]
     ax.barh(positions, micros, color=[colours.get(t.layout, "0.7") for t in timings], edgecolor="0.3")
-    ax.set_yticks(positions, [f"{t.call}\nlayout {t.layout}, sum over {t.over}" for t in timings])
+    ax.set_yticks(positions, [f"{t.call}\nsum over {t.over}" for t in timings])
     for y, value in zip(positions, micros):
-        ax.text(value, y, f" {value:.3g} µs", va="center", fontsize=9)
-    ax.set_xlim(0, max(micros) * 1.25)
-    ax.set_xlabel("time per call (µs, measured on the machine that built this page)")
-    ax.set_ylabel("NumPy call")
-    ax.set_title(title or "Summing the same numbers in two layouts")
+        ax.text(value, y, f" {value:.0f} µs" if value >= 10 else f" {value:.2g} µs", va="center", fontsize=SMALLEST_TEXT)
+    ax.set_xlim(0, max(micros) * 1.45)
+    ax.set_xlabel("time per call (µs, measured on\nthe machine that built this page)")
+    ax.set_title(title or "Summing the same numbers in two layouts", loc="right")  # over the labels too
     handles = [Patch(facecolor=colour, edgecolor="0.3", label=f"layout {name}") for name, colour in colours.items()]
     ax.legend(handles=handles, loc="lower right", frameon=False)
     return ax
@@ -244,10 +250,10 @@ def plot_memory_order(n_samples: int = 6, n_components: int = 2, *, ax: Axes | N
         raise TypeError(f"title must be a string or None, got {type(title).__name__}")
     size = n_samples * n_components
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.0 + 0.55 * size, 3.8))
+        _, ax = plt.subplots(figsize=(max(FIGURE_WIDTH, 0.7 + 0.4 * size), 3.9), layout="constrained")
     strips = [
-        (f"(N, K) = ({n_samples}, {n_components})", [(p // n_components, p % n_components) for p in range(size)], n_components, "a sample's"),
-        (f"(K, N) = ({n_components}, {n_samples})", [(p % n_samples, p // n_samples) for p in range(size)], n_samples, "a component's"),
+        ("(N, K)", [(p // n_components, p % n_components) for p in range(size)], n_components, "a sample's"),
+        ("(K, N)", [(p % n_samples, p // n_samples) for p in range(size)], n_samples, "a component's"),
     ]
     for row, (_, cells, run, whose) in enumerate(strips):
         y = -2.0 * row
@@ -255,10 +261,10 @@ def plot_memory_order(n_samples: int = 6, n_components: int = 2, *, ax: Axes | N
             ax.add_patch(
                 Rectangle((position, y - 0.5), 1, 1, facecolor=COMPONENT_COLOURS[k], edgecolor="0.3", gid=f"{i},{k}")
             )
-            ax.text(position + 0.5, y, f"{i},{k}", ha="center", va="center", fontsize=9)
+            ax.text(position + 0.5, y, f"{i},{k}", ha="center", va="center", fontsize=SMALLEST_TEXT)
         # One contiguous run: a sample's K values, or a component's N values.
         ax.plot([0.05, 0.05, run - 0.05, run - 0.05], [y - 0.6, y - 0.75, y - 0.75, y - 0.6], color="0.2", linewidth=1.2)
-        ax.text(0, y - 0.8, f"{whose} {run} values, side by side", ha="left", va="top", fontsize=9)
+        ax.text(0, y - 0.8, f"{whose} {run} values, side by side", ha="left", va="top", fontsize=SMALLEST_TEXT)
     ax.set_xlim(-0.1, size + 0.1)
     ax.set_ylim(-3.3, 0.7)
     ax.set_xticks(np.arange(size) + 0.5, [str(p) for p in range(size)])
@@ -266,8 +272,7 @@ def plot_memory_order(n_samples: int = 6, n_components: int = 2, *, ax: Axes | N
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel("position in memory (in float64 elements of 8 bytes); cells show i,k")
-    ax.set_ylabel("layout")
+    ax.set_xlabel("position in memory (float64 elements)")
     ax.set_title(title or "The same values in two memory orders")
     handles = [
         Patch(facecolor=COMPONENT_COLOURS[k], edgecolor="0.3", label=f"component k={k}") for k in range(n_components)

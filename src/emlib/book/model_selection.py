@@ -21,7 +21,7 @@ so several fits can be compared; :func:`fit_table` tabulates them.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -192,7 +192,11 @@ def random_starts(x: object, n_components: int, n_starts: int, *, seed: int) -> 
     ]
 
 
-def fit_table(x: object, fits: Mapping[str, MixtureParams | EMResult]) -> Table:
+FIT_COLUMNS = ("fit", "K", "iterations", "means", "weights", "separation (sd)", "\u0394 log-lik.", "\u0394 BIC")
+"""The columns of :func:`fit_table`, in order."""
+
+
+def fit_table(x: object, fits: Mapping[str, MixtureParams | EMResult], *, columns: Sequence[str] | None = None) -> Table:
     r"""Compare fits: iterations, means, weights, separation, and log-likelihood and BIC against the best.
 
     Log-likelihoods and BICs of fits to the same data are large numbers that
@@ -209,6 +213,9 @@ def fit_table(x: object, fits: Mapping[str, MixtureParams | EMResult]) -> Table:
     fits : mapping of str to MixtureParams or EMResult
         One row per entry, in order, e.g. ``{"K=1": one, "K=2": two}``;
         a ``MixtureParams`` (e.g. the true parameters) has no iteration count.
+    columns : sequence of str, optional
+        Which of :data:`FIT_COLUMNS` to show, in that order (e.g. the ones a
+        page discusses, so that the table fits a phone); by default all.
 
     Returns
     -------
@@ -221,9 +228,14 @@ def fit_table(x: object, fits: Mapping[str, MixtureParams | EMResult]) -> Table:
         If ``fits`` is not a mapping, a key is not a string or a value is
         neither a ``MixtureParams`` nor an ``EMResult``.
     ValueError
-        If ``fits`` is empty or ``x`` is not valid data.
+        If ``fits`` is empty, ``x`` is not valid data, or ``columns`` names
+        no column or one that is not in :data:`FIT_COLUMNS`.
     """
     data = check_data(x)
+    chosen = FIT_COLUMNS if columns is None else tuple(columns)
+    unknown = [name for name in chosen if name not in FIT_COLUMNS]
+    if unknown or not chosen:
+        raise ValueError(f"columns must be some of {list(FIT_COLUMNS)}, got {list(chosen)}")
     if not isinstance(fits, Mapping):
         raise TypeError(f"fits must be a mapping of names to fits, got {type(fits).__name__}")
     if not fits:
@@ -248,5 +260,5 @@ def fit_table(x: object, fits: Mapping[str, MixtureParams | EMResult]) -> Table:
         )
         for (name, fit, theta), loglik, criterion in zip(checked, logliks, bics)
     )
-    header = ("fit", "K", "iterations", "means", "weights", "separation (sd)", "\u0394 log-lik.", "\u0394 BIC")
-    return Table(header=header, rows=rows)
+    keep = [FIT_COLUMNS.index(name) for name in chosen]
+    return Table(header=tuple(FIT_COLUMNS[i] for i in keep), rows=tuple(tuple(row[i] for i in keep) for row in rows))

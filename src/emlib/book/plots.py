@@ -310,3 +310,50 @@ def scaling(
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small", loc="upper left")
     return fig
+
+
+@dataclass(frozen=True)
+class DescribedFigure:
+    """A figure shown with alt text written from its data (create it with :func:`with_alt_text`).
+
+    A notebook shows it as an inline SVG image whose accessible name is
+    ``alt``, so the text can come from the numbers the figure draws instead
+    of being written once by hand and going stale.
+    """
+
+    figure: Figure
+    alt: str
+
+    def _repr_html_(self) -> str:
+        import html
+        import io
+
+        buffer = io.StringIO()
+        self.figure.savefig(buffer, format="svg", bbox_inches="tight")
+        svg = buffer.getvalue()
+        svg = svg[svg.index("<svg"):]  # drop the XML prologue and doctype
+        label = html.escape(self.alt, quote=True)
+        svg = svg.replace(
+            "<svg", f'<svg role="img" aria-label="{label}" style="max-width: 100%; height: auto"', 1
+        )
+        return svg.replace(">", f"><title>{html.escape(self.alt, quote=False)}</title>", 1)
+
+
+def with_alt_text(figure: Figure, alt: str) -> DescribedFigure:
+    """``figure``, to be shown with ``alt`` as its text alternative.
+
+    Raises
+    ------
+    TypeError
+        If ``figure`` is not a matplotlib Figure or ``alt`` not a string.
+    ValueError
+        If ``alt`` is empty.
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a string, got {type(alt).__name__}")
+    if not alt.strip():
+        raise ValueError("alt must not be empty: describe what the figure shows")
+    plt.close(figure)  # shown once, by the DescribedFigure
+    return DescribedFigure(figure=figure, alt=alt)

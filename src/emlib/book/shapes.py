@@ -129,7 +129,8 @@ def broadcast_plan(*shapes: Shape) -> BroadcastPlan:
         If a shape is not a tuple (or list) of integers.
     ValueError
         If no shape is given, a length is < 1, or two lengths on one axis
-        differ and neither is 1; the message names the axis.
+        differ and neither is 1; the message names the axis and gives each
+        shape's length there, in the order the shapes were given.
     """
     if not shapes:
         raise ValueError("broadcast_plan() needs at least one shape")
@@ -142,7 +143,7 @@ def broadcast_plan(*shapes: Shape) -> BroadcastPlan:
         if len(lengths) > 1:
             raise ValueError(
                 f"shapes {', '.join(map(str, checked))} do not broadcast: on axis {axis - ndim} the lengths "
-                f"are {sorted(lengths)}; on every axis they must be equal or 1"
+                f"are {[shape[axis] for shape in padded]}; on every axis they must be equal or 1"
             )
         result[axis] = lengths.pop() if lengths else 1
     added = tuple(tuple(axis < ndim - len(shape) for axis in range(ndim)) for shape in checked)
@@ -246,7 +247,8 @@ def plot_broadcast(
     _check_ax(ax)
     _check_title(title)
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.4 + 1.6 * max(ndim, 2), 1.8 + 0.75 * (len(plan.shapes) + 1)))
+        # Narrow, so that a phone (390 px) shows the text at 9 CSS px or more.
+        _, ax = plt.subplots(figsize=(1.0 + 1.15 * max(ndim, 2), 1.6 + 0.75 * (len(plan.shapes) + 1)))
     rows = [*zip(labels, plan.shapes, plan.padded, plan.added, plan.stretched), ("result", plan.result, plan.result, None, None)]
     for row, (label, shape, padded, added, stretched) in enumerate(rows):
         y = -row - (0.25 if added is None else 0.0)  # a small gap above the result
@@ -278,7 +280,7 @@ def plot_broadcast(
                 text,
                 ha="center",
                 va="center",
-                fontsize=11,
+                fontsize=12,
                 fontweight="bold" if role == "result" else "normal",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if role == "added" else None,
             )
@@ -289,21 +291,21 @@ def plot_broadcast(
     ax.set_xticks([axis + 0.5 for axis in range(ndim)], ticks)
     ax.set_yticks(
         [-row - (0.25 if row == len(plan.shapes) else 0.0) for row in range(len(rows))],
-        [f"{label}\nshape {shape}" for label, shape, *_ in rows],
+        [f"{label}\n{shape}" for label, shape, *_ in rows],
     )
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel("axis of the result, counted from the right (length of the array along it)")
+    ax.set_xlabel("axis, counted from the right")
     ax.set_ylabel("array")
-    ax.set_title(title or f"{' with '.join(map(str, plan.shapes))} broadcasts to {plan.result}")
+    ax.set_title(title or f"{' with '.join(map(str, plan.shapes))}\nbroadcast to {plan.result}")
     handles = [
         Patch(facecolor=COLOURS["kept"], edgecolor="0.2", label="length kept"),
         Patch(facecolor=COLOURS["stretched"], edgecolor="0.2", label="length 1, stretched"),
         Patch(facecolor=COLOURS["stretched"], edgecolor="0.2", hatch="//", linestyle="--", label="axis added by padding"),
         Patch(facecolor=COLOURS["result"], edgecolor="0.2", label="result"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, frameon=False, fontsize=9)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False, fontsize=12)
     return ax
 
 
@@ -328,8 +330,8 @@ def _draw_grid(ax: Axes, values: np.ndarray, grid: tuple[int, int], x0: float, r
                     gid="copy" if copy else role,
                 )
             )
-            ax.text(x0 + j + 0.5, -i - 0.5, f"{stored[si, sj]:.3g}", ha="center", va="center", fontsize=9, color="0.35" if copy else "black")
-    ax.text(x0 + columns / 2, 0.25, label, ha="center", va="bottom", fontsize=10)
+            ax.text(x0 + j + 0.5, -i - 0.5, f"{stored[si, sj]:.3g}", ha="center", va="center", fontsize=11, color="0.35" if copy else "black")
+    ax.text(x0 + columns / 2, 0.25, label, ha="center", va="bottom", fontsize=11)
 
 
 def plot_broadcast_cells(
@@ -416,11 +418,11 @@ def plot_broadcast_cells(
         spine.set_visible(False)
     ax.set_xlabel("axis -1 (columns), one cell per element")
     ax.set_ylabel("axis -2 (rows)")
-    ax.set_title(title or f"{labels[0]} {first.shape} {op} {labels[1]} {second.shape} gives {result.shape}")
+    ax.set_title(title or f"{labels[0]} {first.shape} {op} {labels[1]} {second.shape}\ngives {result.shape}")
     handles = [
         Patch(facecolor=COLOURS["kept"], edgecolor="0.3", label="stored value"),
         Patch(facecolor=COLOURS["stretched"], edgecolor="0.3", hatch="//", alpha=0.55, label="stretched copy (not stored)"),
         Patch(facecolor=COLOURS["result"], edgecolor="0.3", label="result (a new array)"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False, fontsize=11)
     return ax

@@ -12,7 +12,6 @@ every step is compared with the one measurement of the step before it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,23 +19,25 @@ from matplotlib.figure import Figure
 
 from emlib.book.profiling import time_call
 from emlib.book.table import Table
-from emlib.driver import EMResult
+from emlib.driver import Fitter, check_fitters
 from emlib.params import MixtureParams
 from emlib.validation import check_int
-
-Fitter = Callable[..., EMResult]
 
 
 def time_steps(
     fitters: Mapping[str, Fitter], x: np.ndarray, init: MixtureParams, *, n_iter: int = 10, rounds: int = 5
 ) -> dict[str, float]:
-    """Seconds per iteration of each fitter: the best of ``rounds`` runs of ``n_iter`` iterations.
+    """Wall-clock seconds per iteration of each fitter: the best of ``rounds`` runs of ``n_iter`` iterations.
 
     The rounds take the fitters in turn (one run of each, then again), so that
     a moment of load on a busy machine slows one run of every fitter rather
     than all runs of one; the best run is the least disturbed. Each run is
     ``fit(x, init, tol=0, max_iter=n_iter)``, validation and setup included,
     after one untimed run of every fitter.
+
+    Wall-clock time, not processor time: BLAS may split a large matrix
+    product across threads whose waiting counts as processor time, so
+    processor time would overstate the whole-array versions.
 
     Parameters
     ----------
@@ -63,7 +64,7 @@ def time_steps(
     ValueError
         If ``fitters`` is empty, or ``n_iter`` or ``rounds`` is < 1.
     """
-    _check_fitters(fitters)
+    check_fitters(fitters)
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     rounds = check_int(rounds, "rounds", minimum=1)
     for fit in fitters.values():
@@ -74,16 +75,6 @@ def time_steps(
             seconds = time_call(lambda: fit(x, init, tol=0, max_iter=n_iter), number=1, repeat=1)
             best[name] = min(best[name], seconds / n_iter)
     return best
-
-
-def _check_fitters(fitters: object) -> None:
-    if not isinstance(fitters, Mapping):
-        raise TypeError(f"fitters must be a mapping of names to fitters, got {type(fitters).__name__}")
-    if not fitters:
-        raise ValueError("fitters is empty: nothing to time")
-    for name, fit in fitters.items():
-        if not isinstance(name, str) or not callable(fit):
-            raise TypeError(f"fitters must map names (str) to callables, got {name!r}: {type(fit).__name__}")
 
 
 def _check_times(seconds: object) -> np.ndarray:
@@ -164,7 +155,7 @@ def attribution_table(seconds: Mapping[str, float], labels: Mapping[str, str]) -
     speedups, shares = attribution(seconds)
     rows = [(names[0], f"{times[0] * 1e3:.2f}", "", "")]
     rows += [
-        (name, f"{t * 1e3:.2f}", f"{speedup:.2f}x", f"{share:.0%}")
+        (name, f"{t * 1e3:.2f}", f"{speedup:.2f}x", f"{round(share, 2) + 0.0:.0%}")  # + 0.0: no "-0%"
         for name, t, speedup, share in zip(names[1:], times[1:], speedups, shares)
     ]
     rows.append(("total", "", f"{times[0] / times[-1]:.1f}x", f"{shares.sum():.0%}"))
