@@ -49,6 +49,7 @@ import numpy as np
 
 from emlib.bench import Progress, bench_problem, exp_floor_seconds, seconds_per_iteration
 from emlib.bench_report import environment
+from emlib.files import write_atomically
 from emlib.params import MixtureParams
 from emlib.sampling import sample
 from emlib.vectorized import em_vectorized
@@ -305,19 +306,6 @@ def _versions() -> dict[str, str | None]:
     return versions
 
 
-def write_json_atomically(path: Path, document: dict) -> None:
-    """Write ``document`` to ``path`` through a temporary file in the same folder, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(json.dumps(document, indent=1) + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def load(folder: str | os.PathLike) -> dict:
     """The parts recorded in ``folder``/:data:`JSON_NAME`: ``{part: {"command", "environment", "records"}}``."""
     return json.loads((Path(folder) / JSON_NAME).read_text())["parts"]
@@ -420,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for part in args.parts:  # each part is recorded as soon as it is done
         results[part] = runs[part]()
         parts[part] = {"command": command, "environment": context, "records": results[part]}
-        write_json_atomically(args.out / JSON_NAME, {"parts": parts})
+        document = (json.dumps({"parts": parts}, indent=1) + "\n").encode()
+        write_atomically(args.out / JSON_NAME, lambda file, document=document: file.write(document))
     for part, records in results.items():
         print(f"{part}:")
         for record in records:
