@@ -311,8 +311,9 @@ def load(folder: str | os.PathLike) -> dict:
     return json.loads((Path(folder) / JSON_NAME).read_text())["parts"]
 
 
-BOOK_DATA = Path(__file__).resolve().parents[2] / "book" / "data"
-"""Where the book keeps the recorded results: ``book/data`` of the repository this package sits in."""
+BOOK_DATA = Path(__file__).resolve().parent / "book" / "data"
+"""Where the book keeps the recorded results: ``emlib/book/data``, package data, so that chapter 8 finds them
+wherever ``emlib`` is installed (the learner kit installs it from a wheel)."""
 
 
 def load_recorded() -> dict:
@@ -324,7 +325,7 @@ def load_recorded() -> dict:
         If there are none: run ``python -m emlib.bench_dask`` from the repository's root.
     """
     if not (BOOK_DATA / JSON_NAME).is_file():
-        raise FileNotFoundError(f"no recorded results in {BOOK_DATA}: run python -m emlib.bench_dask from the repository's root")
+        raise FileNotFoundError(f"no recorded results in {BOOK_DATA}: run python -m emlib.bench_dask")
     return load(BOOK_DATA)
 
 
