@@ -416,6 +416,22 @@ MISTAKES: dict[str, list[tuple[str, str]]] = {
         ("predicted = 'about 20 ms'", "text, not a number"),
         ("predicted = c * np.array([1e5, 1e6]) ** b", "holds 2 numbers"),
     ],
+    "8.1": [
+        ("total_sums = results[0][0]", "the first chunk's sums only"),
+        ("total_sums = sum(sums for sums, _ in results) / len(results)", "you averaged"),
+        ("total_sums = np.array([sums for sums, _ in results])", "still one table per chunk"),
+        ("total_sums = total_sums.T", "transposed"),
+        ("total_sums = np.append(total_sums, sum(ll for _, ll in results))", "the log-likelihood is in it"),
+        ("total_sums = results", "not numbers yet"),
+    ],
+    "8.2": [
+        ("bytes_back_per_sweep = n_chunks * (3 * k + 1)", "each float64 takes 8 bytes"),
+        ("bytes_back_per_sweep = (n_samples // chunk_samples) * (3 * k + 1) * 8", "round the number of chunks up"),
+        ("bytes_back_per_sweep = n_samples / chunk_samples * (3 * k + 1) * 8", "not a whole number"),
+        ("bytes_back_per_sweep = n_chunks * 3 * k * 8", "also sends its log-likelihood"),
+        ("bytes_back_per_sweep = n_samples * 8", "the data itself"),
+        ("bytes_back_per_sweep = 'a few kB'", "not a number yet"),
+    ],
 }
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -70,14 +71,39 @@ def learner_env(tmp_path_factory):
     return folder, env, time.perf_counter() - started
 
 
-def run_notebook(folder: Path, env: dict, notebook: Path) -> None:
+def execute(folder: Path, env: dict, notebook: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``notebook`` with the environment's own Jupyter: the finished process and the seconds it took."""
     out = folder / "executed" / notebook.parent.name
+    started = time.perf_counter()
     done = subprocess.run(
         [str(folder / ".venv" / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.timeout=600", "--output-dir", str(out), str(notebook)],
         cwd=notebook.parent, env=env, capture_output=True, text=True, timeout=1800,
     )
+    return done, time.perf_counter() - started
+
+
+def run_notebook(folder: Path, env: dict, notebook: Path) -> None:
+    done, _ = execute(folder, env, notebook)
     assert done.returncode == 0, f"{notebook.name} failed in the learner environment:\n{done.stderr[-3000:]}"
+
+
+COPIES = [(kind, name) for name in CHAPTERS for kind in ("reader", "workshop")]
+PARALLEL_COPIES = 2
+"""Copies run at once: one per core of a 2-core laptop (each kernel is one process, mostly single-threaded)."""
+
+
+@pytest.fixture(scope="session")
+def executed_copies(learner_env):
+    """Every reader and workshop copy run in the learner environment, two at a time: ``(kind, name) -> (process, seconds)``.
+
+    Each copy runs in its own kernel and writes its own output file, so running
+    them side by side changes nothing but the wall-clock time.
+    """
+    folder, env, _ = learner_env
+    with ThreadPoolExecutor(max_workers=PARALLEL_COPIES) as pool:
+        futures = {copy: pool.submit(execute, folder, env, folder / copy[0] / copy[1]) for copy in COPIES}
+        return {copy: future.result() for copy, future in futures.items()}
 
 
 def test_the_kit_holds_what_its_readme_lists(learner_env):
@@ -109,8 +135,7 @@ def test_the_learner_env_has_no_build_or_test_tools(learner_env):
 
 @pytest.mark.parametrize("kind", ["reader", "workshop"])
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_every_copy_runs_in_the_learner_env(learner_env, kind, name):
-    folder, env, _ = learner_env
-    started = time.perf_counter()
-    run_notebook(folder, env, folder / kind / name)
-    print(f"\n{kind}/{name}: {time.perf_counter() - started:.0f} s")
+def test_every_copy_runs_in_the_learner_env(executed_copies, kind, name):
+    done, seconds = executed_copies[kind, name]
+    assert done.returncode == 0, f"{kind}/{name} failed in the learner environment:\n{done.stderr[-3000:]}"
+    print(f"\n{kind}/{name}: {seconds:.0f} s (two copies at a time)")

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 KIT = HTML / learner_kit.KIT_NAME
 CHAPTERS = [path.stem for path in sorted((ROOT / "book").glob(student.CHAPTER_GLOB))]
-LEARNER_PACKAGES = ["numpy", "scipy", "matplotlib", "jupyterlab", "ipykernel"]
+LEARNER_PACKAGES = ["numpy", "scipy", "matplotlib", "jupyterlab", "ipykernel", "dask"]
+CONDA_EXTRAS = {"dask": ["distributed"]}
+"""pip extras that conda-forge ships as packages of their own, with the same pin (``dask[distributed]``: ``distributed``)."""
 
 
 def pins(lines: list[str]) -> dict[str, str]:
@@ -35,6 +37,10 @@ def test_requirements_and_environment_list_the_same_lean_packages():
     conda = pins([line for line in environment["dependencies"] if isinstance(line, str)])
     assert conda.pop("python") == ">=3.11"
     assert conda.pop("pip") == ""
+    for name, extras in CONDA_EXTRAS.items():
+        for extra in extras:
+            assert extra in Requirement(next(line for line in pip_file.requirements if line.startswith(name))).extras
+            assert conda.pop(extra) == pip[name], f"environment.yml pins {extra} as requirements-learner.txt pins {name}"
     assert conda == pip, "environment.yml and requirements-learner.txt pin different packages or versions"
     assert list(conda) == LEARNER_PACKAGES
     for text in ((ROOT / "requirements-learner.txt").read_text(), (ROOT / "environment.yml").read_text()):

@@ -35,6 +35,11 @@ MStep = Callable[[Any, Any], MixtureParams]
 Step = Callable[[Any, MixtureParams], tuple[MixtureParams, float]]
 """``step(data, params) -> (new params, log_likelihood)``: a whole iteration in one call."""
 
+FLOATING_POINT_ERRORS = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
+"""``np.errstate`` while the steps run: a division by 0, an overflow or a NaN stops the fit (underflow to 0 is fine).
+
+Code that runs the steps' work in other threads or processes (:mod:`emlib.dask_fit`) sets it there too."""
+
 
 OVERFLOW_DISTANCE = 1e150
 r"""Largest distance :math:`|x_i - \mu_k| / \sigma_k` (in standard deviations) whose square EM can form:
@@ -345,6 +350,7 @@ def run_em(
     max_iter: int,
     stop: str,
     log_space: bool = False,
+    validate: Callable[[object], Any] = check_data,
 ) -> EMResult:
     r"""Validate the input, then alternate E- and M-steps until ``stop`` holds.
 
@@ -366,6 +372,12 @@ def run_em(
     log_space : bool, default False
         Whether the E-step works in log space (it cannot underflow), so that
         a breakdown message never suggests switching to one.
+    validate : callable, default :func:`emlib.validation.check_data`
+        Checks ``x`` and returns what ``prepare`` takes: anything with a
+        ``size`` (:math:`N`) and ``min()`` and ``max()`` (for
+        :func:`emlib.validation.check_spread`); :mod:`emlib.dask_fit` checks a
+        Dask array in one pass over its chunks, without gathering it. If a
+        step fails, the diagnosis reads ``x`` whole with ``check_data``.
 
     Warns
     -----
@@ -392,7 +404,7 @@ def run_em(
     given = (e_step is not None, m_step is not None, step is not None)
     if given not in ((True, True, False), (False, False, True)):
         raise TypeError("run_em needs e_step and m_step, or one fused step instead of both")
-    data = check_data(x)
+    data = validate(x)
     check_fit_options(init, data.size, tol, max_iter, stop)
     data_range = DataRange(*check_spread(data), data.size)
     check_tol_for_spread(tol, stop, data_range.low, data_range.high)
@@ -411,7 +423,7 @@ def run_em(
     for iteration in range(1, max_iter + 1):
         failure = ""
         try:
-            with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            with np.errstate(**FLOATING_POINT_ERRORS):
                 if step is None:
                     responsibilities, log_likelihood = e_step(prepared, params)
                     new_params = m_step(prepared, responsibilities)

@@ -22,7 +22,7 @@ parameters are the context. It raises :class:`Wrong` (or :class:`NotAnswered`)
 with a one-line message, and returns ``None`` when the answer is right, or the
 line to show for an open question::
 
-    @exercise("8.1")
+    @exercise("9.1")
     def _column_means(means, *, table):
         compare("means", means, reference_means(table))
 
@@ -817,3 +817,56 @@ def _predict_then_measure(predicted: object) -> str:
         raise Wrong(f"{line}: give seconds per iteration at N = 10**6")
     verdict = "close" if 0.9 <= seconds / measured <= 1.1 else "too low" if seconds < measured else "too high"
     return f"{line}: {verdict}; now say why"
+
+
+# ---------------------------------------------------------------------------
+# Chapter 8
+
+
+@exercise("8.1")
+def _sums_add_up_over_chunks(
+    total_sums: object, *, pieces: Sequence[np.ndarray], center: float, plan: vectorized.SweepPlan
+) -> None:
+    # The law the chapter rests on: the chunks' sums add up to the sums over all the samples as one chunk.
+    # Computed with em_vectorized's own block sums (what dask_fit.chunk_sums runs), so no Dask is needed here.
+    def sums_of(samples: np.ndarray) -> np.ndarray:
+        samples = np.array(samples, dtype=np.float64)  # Blocks centers its copy in place
+        k = plan.constants.size
+        blocks = vectorized.Blocks(samples, k, vectorized.default_block_size(samples.size, k), center=center)
+        return vectorized.block_sums(blocks, plan, None)[0]
+
+    per_piece = [sums_of(piece) for piece in pieces]
+    expected = sums_of(np.concatenate([np.ravel(piece) for piece in pieces]))
+    k = expected.shape[0]
+    compare(
+        "total_sums",
+        total_sums,
+        expected,
+        shapes={
+            (len(pieces), k, 3): "still one table per chunk: add the chunks' tables element by element",
+            (k * 3 + 1,): "the log-likelihood is in it: keep only the (K, 3) sums",
+        },
+        variants=[
+            (per_piece[0], "that is the first chunk's sums only: add every chunk's"),
+            (sum(per_piece) / len(per_piece), "you averaged the chunks' sums: sums add up, so add them"),
+        ],
+        transposed="one row per component and one column per sum (sum of gamma u, N_k, sum of gamma u^2)",
+    )
+
+
+@exercise("8.2")
+def _bytes_back_per_sweep(bytes_back_per_sweep: object, *, n_samples: int, chunk_samples: int, k: int) -> None:
+    if isinstance(bytes_back_per_sweep, (float, np.floating)) and not float(bytes_back_per_sweep).is_integer():
+        raise Wrong("bytes_back_per_sweep is not a whole number: count whole chunks, the last one shorter")
+    answer = whole_number(bytes_back_per_sweep, "bytes_back_per_sweep")
+    n_chunks = -(-n_samples // chunk_samples)  # rounded up: the last chunk is shorter
+    values = 3 * k + 1  # (K, 3) sums and one log-likelihood per chunk
+    if answer == n_chunks * values * 8:
+        return None
+    known = {
+        n_chunks * values: "that is the number of values: each float64 takes 8 bytes",
+        (n_samples // chunk_samples) * values * 8: "round the number of chunks up: the last, shorter chunk sends its sums too",
+        n_chunks * 3 * k * 8: "each chunk also sends its log-likelihood, one more float64",
+        n_samples * 8: "that is the data itself: only each chunk's sums come back",
+    }
+    raise Wrong(known.get(answer, "count the chunks, then the float64 values each chunk's task returns"))

@@ -84,16 +84,27 @@ def as_real_array(values: object, name: str) -> np.ndarray:
         array = np.asarray(values)  # no copy yet: the one copy is astype's below
     except ValueError as err:  # ragged nested lists
         raise TypeError(f"{name} must be a rectangular array of real numbers: {err}") from None
-    kind = array.dtype.kind
+    if array.dtype.kind == "O":  # name the objects' types: only the values can tell
+        raise TypeError(_object_array_message(array, name))
+    check_real_dtype(array.dtype, name)
+    return array.astype(np.float64, copy=True)
+
+
+def check_real_dtype(dtype: np.dtype, name: str) -> None:
+    """Refuse a dtype that is not real numbers (integers or floats), naming the argument.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is complex, boolean, or not a number.
+    """
+    kind = dtype.kind
     if kind == "c":
         raise TypeError(f"{name} must be real, got complex values")
     if kind == "b":
         raise TypeError(f"{name} must be real numbers, got booleans")
-    if kind == "O":
-        raise TypeError(_object_array_message(array, name))
     if kind not in "iuf":
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
-    return array.astype(np.float64, copy=True)
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {dtype}")
 
 
 def _unordered_or_masked(values: object, name: str) -> str:
@@ -167,14 +178,36 @@ def check_data(x: object) -> np.ndarray:
         If ``x`` is not 1-D or 2-D, is empty, or holds NaN or inf.
     """
     data = as_real_array(x, "x")
-    if data.ndim not in (1, 2):
-        raise ValueError(f"x must be 1-D or 2-D (rows x columns), got {data.ndim}-D with shape {data.shape}")
-    if data.size == 0:
-        raise ValueError(f"x is empty (shape {data.shape}): EM needs at least one sample")
+    check_data_shape(data.shape)
     if not np.all(np.isfinite(data)):
-        bad = int(np.count_nonzero(~np.isfinite(data)))
-        raise ValueError(f"x must be finite: it holds {bad} NaN or inf value(s)")
+        check_finite_count(int(np.count_nonzero(~np.isfinite(data))))
     return data
+
+
+def check_data_shape(shape: tuple[int, ...]) -> None:
+    """Refuse samples that are not 1-D or 2-D, or are empty (before reading them: the shape is enough).
+
+    Raises
+    ------
+    ValueError
+        If ``shape`` has not 1 or 2 axes, or holds no sample.
+    """
+    if len(shape) not in (1, 2):
+        raise ValueError(f"x must be 1-D or 2-D (rows x columns), got {len(shape)}-D with shape {shape}")
+    if math.prod(shape) == 0:
+        raise ValueError(f"x is empty (shape {shape}): EM needs at least one sample")
+
+
+def check_finite_count(n_bad: int) -> None:
+    """Refuse samples that hold ``n_bad`` > 0 NaN or inf values.
+
+    Raises
+    ------
+    ValueError
+        If ``n_bad`` > 0.
+    """
+    if n_bad:
+        raise ValueError(f"x must be finite: it holds {n_bad} NaN or inf value(s)")
 
 
 def check_fit_options(init: object, n_samples: int, tol: object, max_iter: object, stop: object) -> None:

@@ -55,7 +55,8 @@ What :func:`em_vectorized` adds, per iteration:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -253,8 +254,7 @@ class Blocks:
         u = flatten(samples)
         self.center = float(u.mean()) if center is None else float(center)
         u -= self.center
-        low, high = u.min(), u.max()
-        self.ends = np.array([[low, high], [1.0, 1.0], [low**2, high**2]])
+        self.ends = end_rows(u.min(), u.max())
         self.size = u.size
         n_blocks = -(-self.size // block_size)  # ceiling division
         self._length = -(-self.size // n_blocks)
@@ -275,6 +275,11 @@ class Blocks:
             rows[0] = u[start : start + n]
             np.square(rows[0], out=rows[2])
             yield rows, table, scratch
+
+
+def end_rows(low: float, high: float) -> np.ndarray:
+    """The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`, shape ``(3, 2)``."""
+    return np.array([[low, high], [1.0, 1.0], [low**2, high**2]])
 
 
 def default_block_size(n_samples: int, n_components: int) -> int:
@@ -309,39 +314,89 @@ def needs_shift(at_ends: list[list[float]]) -> bool:
     return max(min(pair) for pair in at_ends) < SAFE_LOG_DENSITY
 
 
+@dataclass(frozen=True)
+class SweepPlan:
+    r"""What a sweep computes on every block, decided once per iteration from the parameters and the data's ends.
+
+    Attributes
+    ----------
+    constants : numpy.ndarray, shape (K,)
+        :math:`c_k` (:func:`log_normalizers`).
+    polynomial : numpy.ndarray, shape (K, 3)
+        :math:`a_k(u)` over the rows :math:`u, 1, u^2` (:func:`log_density_polynomial`).
+    deviations : numpy.ndarray, shape (K, 2), or None
+        The careful way's :math:`z_{ik}` coefficients (:func:`deviation_coefficients`), or
+        ``None`` when the product with the quadratic keeps enough digits.
+    shift : bool
+        Whether :func:`normalize` subtracts :math:`m_i` (:func:`needs_shift`).
+    """
+
+    constants: np.ndarray
+    polynomial: np.ndarray
+    deviations: np.ndarray | None
+    shift: bool
+
+
+def plan_sweep(params: MixtureParams, center: float, ends: np.ndarray) -> SweepPlan:
+    r"""The shortcuts a sweep may take, from the log-densities at the two ends of the data.
+
+    The table is one product with the quadratic unless that would cost
+    :data:`DIGITS_AT_RISK` digits (:math:`z_{ik}^2 \ge 10^D` at an end), and
+    there is no subtraction before ``exp`` when some component is above
+    :data:`SAFE_LOG_DENSITY` at both ends, hence everywhere in between.
+
+    Parameters
+    ----------
+    params : MixtureParams
+    center : float
+        :math:`c`.
+    ends : numpy.ndarray, shape (3, 2)
+        The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i` (:attr:`Blocks.ends`).
+    """
+    shifted_means = params.means - center  # m_k
+    constants = log_normalizers(params)
+    polynomial = log_density_polynomial(constants, shifted_means, params.variances)
+    # a_k at the smallest and the largest u: K pairs of numbers, quicker in plain Python than in NumPy
+    at_ends = (polynomial @ ends).tolist()
+    careful = max(c - min(pair) for c, pair in zip(constants.tolist(), at_ends)) >= 10.0**DIGITS_AT_RISK  # z^2
+    deviations = deviation_coefficients(shifted_means, params.variances) if careful else None
+    return SweepPlan(constants=constants, polynomial=polynomial, deviations=deviations, shift=needs_shift(at_ends))
+
+
+def block_sums(
+    blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], plan: SweepPlan, about: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    r"""The E-step on each block as ``plan`` says, adding up the ``(K, 3)`` sums for :func:`params_from_sums`, and :math:`\ell`.
+
+    The squares in the sums are about the center, or exactly about the points
+    ``about`` (measured from the center) if given.
+    """
+    constants, deviations = plan.constants, plan.deviations
+    sums = np.zeros((constants.size, 3))
+    log_likelihood = 0.0
+    for rows, table, scratch in blocks:
+        if deviations is not None:
+            np.square(np.matmul(deviations, rows[:2], out=table), out=table)  # z_ik^2
+            np.subtract(constants[:, np.newaxis], table, out=table)  # a_ik = c_k - z_ik^2
+        else:
+            np.matmul(plan.polynomial, rows, out=table)  # a_ik
+        log_likelihood += normalize(table, scratch, shift=plan.shift)  # now gamma_ik
+        sums_here = table @ rows.T  # (K, 3): sums of gamma u, gamma, gamma u^2
+        if about is not None:
+            sums_here[:, 2] = np.vecdot(table, (rows[0] - about[:, np.newaxis]) ** 2)
+        sums += sums_here
+    return sums, log_likelihood
+
+
 def sweep(blocks: Blocks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     r"""The E-step block by block, adding up the sums for :func:`params_from_sums`; return them and :math:`\ell`.
 
     The squares in the sums are about the center, or exactly about the points
     ``about`` (measured from the center) if given. The log-densities at the
-    two ends of the data decide the shortcuts: the table as one product with
-    the quadratic unless that would cost :data:`DIGITS_AT_RISK` digits
-    (:math:`z_{ik}^2 \ge 10^D` at an end), and no subtraction before ``exp``
-    when some component is above :data:`SAFE_LOG_DENSITY` at both ends, hence
-    everywhere in between.
+    two ends of the data decide the shortcuts (:func:`plan_sweep`); the
+    blocks' sums then add up (:func:`block_sums`).
     """
-    shifted_means = params.means - blocks.center  # m_k
-    constants = log_normalizers(params)
-    polynomial = log_density_polynomial(constants, shifted_means, params.variances)
-    # a_k at the smallest and the largest u: K pairs of numbers, quicker in plain Python than in NumPy
-    at_ends = (polynomial @ blocks.ends).tolist()
-    shift = needs_shift(at_ends)
-    careful = max(c - min(pair) for c, pair in zip(constants.tolist(), at_ends)) >= 10.0**DIGITS_AT_RISK  # z^2
-    deviations = deviation_coefficients(shifted_means, params.variances) if careful else None
-    sums = np.zeros((params.n_components, 3))
-    log_likelihood = 0.0
-    for rows, table, scratch in blocks:
-        if careful:
-            np.square(np.matmul(deviations, rows[:2], out=table), out=table)  # z_ik^2
-            np.subtract(constants[:, np.newaxis], table, out=table)  # a_ik = c_k - z_ik^2
-        else:
-            np.matmul(polynomial, rows, out=table)  # a_ik
-        log_likelihood += normalize(table, scratch, shift=shift)  # now gamma_ik
-        block_sums = table @ rows.T  # (K, 3): sums of gamma u, gamma, gamma u^2
-        if about is not None:
-            block_sums[:, 2] = np.vecdot(table, (rows[0] - about[:, np.newaxis]) ** 2)
-        sums += block_sums
-    return sums, log_likelihood
+    return block_sums(blocks, plan_sweep(params, blocks.center, blocks.ends), about)
 
 
 def loses_digits(sums: np.ndarray) -> bool:
@@ -358,8 +413,16 @@ def loses_digits(sums: np.ndarray) -> bool:
     )
 
 
-def em_step(blocks: Blocks, params: MixtureParams) -> tuple[MixtureParams, float]:
+Sweep = Callable[..., tuple[np.ndarray, float]]
+"""``sweep(blocks, params, about=None) -> (sums, log_likelihood)``, as :func:`sweep`."""
+
+
+def em_step(blocks: Blocks, params: MixtureParams, *, sweeper: Sweep | None = None) -> tuple[MixtureParams, float]:
     r"""One EM iteration: one sweep over the blocks, and a second when the first would lose digits.
+
+    ``sweeper`` adds up the sums over the blocks: by default :func:`sweep`,
+    one block after the other; :mod:`emlib.dask_fit` passes a map-reduce over
+    chunks. ``blocks`` needs ``center`` and ``size``, and what ``sweeper`` reads.
 
     Returns
     -------
@@ -368,11 +431,12 @@ def em_step(blocks: Blocks, params: MixtureParams) -> tuple[MixtureParams, float
     log_likelihood : float
         :math:`\ell` at the parameters the iteration started from.
     """
-    sums, log_likelihood = sweep(blocks, params)
+    add_up = sweep if sweeper is None else sweeper
+    sums, log_likelihood = add_up(blocks, params)
     about = 0.0  # the squares are about the center
     if loses_digits(sums):
         about = sums[:, 0] / sums[:, 1]  # the new means, from the center
-        sums, _ = sweep(blocks, params, about)
+        sums, _ = add_up(blocks, params, about)
     return params_from_sums(sums, about, blocks.size, blocks.center), log_likelihood
 
 
