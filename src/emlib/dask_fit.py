@@ -226,10 +226,14 @@ def add_up(results: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, float]:
 
 
 def iteration_sums(chunks: Chunks, params: MixtureParams, about: np.ndarray | None = None) -> Delayed:
-    """The task graph of one sweep: :func:`chunk_sums` on every chunk, then :func:`add_up`. Nothing runs yet."""
+    """The task graph of one sweep: :func:`chunk_sums` on every chunk, then :func:`add_up`. Nothing runs yet.
+
+    The tasks are not ``pure``: each sweep computes afresh, never reusing a result of the same sweep run before
+    (a fit from the same start repeats its sweeps, and a benchmark would time a cache).
+    """
     plan = plan_sweep(params, chunks.center, chunks.ends)
-    per_chunk = [dask.delayed(chunk_sums, pure=True)(part, chunks.center, plan, about) for part in chunks.parts]
-    return dask.delayed(add_up, pure=True)(per_chunk)
+    per_chunk = [dask.delayed(chunk_sums, pure=False)(part, chunks.center, plan, about) for part in chunks.parts]
+    return dask.delayed(add_up, pure=False)(per_chunk)
 
 
 def sweep_chunks(chunks: Chunks, params: MixtureParams, about: np.ndarray | None = None) -> tuple[np.ndarray, float]:
