@@ -87,7 +87,7 @@ def test_the_workshop_copy_replaces_each_solution_with_a_note():
     assert sources[:2] == ["# A chapter", chapter().cells[1].source]
     assert sources[2] == "Try it:\n\n### Exercise 9.1: Sum the rows\n\nSum each row of `x` without a loop."
     assert sources[3] == "rows = None  # your code here: x.sum(...)"
-    assert sources[4].startswith("**Your turn: Exercise 9.1: Sum the rows**\n\nWork in the code cell above")
+    assert sources[4].startswith("**Your turn: Exercise 9.1: Sum the rows**\n\nWrite your answer in the exercise's code cell above")
     assert sources[5] == "### Exercise: Why axis 1?\n\nExplain."
     assert sources[6].startswith("**Your turn: Exercise: Why axis 1?**\n\nWrite your answer in a new cell")
     assert "the solution is in the book" in sources[6]

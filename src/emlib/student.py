@@ -616,8 +616,8 @@ def convert_chapter(
             ))
         elif entry.kind == "end":
             student_cells.append(_note(
-                f"**Your turn: {heading(entry.label)}**\n\nWork in the code cell above this note; "
-                "the solution is in the book, under the exercise.",
+                f"**Your turn: {heading(entry.label)}**\n\nWrite your answer in the exercise's code cell above, "
+                "then run its `check(...)` cell; the solution is in the book, under the exercise.",
                 f"your-turn-{entry.label}",
             ))
             done.append(exercise_numbers.get(entry.label, entry.label))
