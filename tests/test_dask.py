@@ -18,7 +18,7 @@ from dask.utils import key_split
 from distributed import Client, LocalCluster, get_task_stream
 
 import emlib
-from emlib import EMBreakdownError, MixtureParams, SymmetricStartWarning
+from emlib import EMBreakdownError, MixtureParams, SymmetricStartWarning, dask_fit, vectorized
 from emlib.dask_fit import CHUNK_SAMPLES, MemmapFile, as_dask_array, em_dask, iteration_sums, Chunks
 
 TRUTH = MixtureParams(means=[-5.0, 0.0, 5.0], variances=[1.0, 0.5, 2.0], weights=[0.3, 0.3, 0.4])
@@ -82,6 +82,19 @@ def test_wraps_a_numpy_array_on_the_cluster_and_leaves_it_alone(client, samples,
     before = samples.copy()
     assert_same_fit(em_dask(samples, START, tol=1e-8, max_iter=200, chunk_samples=3_000), reference)
     assert np.array_equal(samples, before)
+
+
+def test_a_chunk_is_read_where_it_lives_and_never_written(samples):
+    chunk = samples[:5_000].copy()
+    chunk.flags.writeable = False  # a persisted chunk is shared by every iteration: writing would raise
+    center = float(samples.mean())
+    ends = vectorized.end_rows(samples.min() - center, samples.max() - center)
+    plan = vectorized.plan_sweep(START, center, ends)
+    sums, log_likelihood = dask_fit.chunk_sums(chunk, center, plan, None)
+    one_block = vectorized.Blocks(chunk, 3, chunk.size, center=center)  # em_vectorized's sweep, its own plan
+    whole_sums, whole_log_likelihood = vectorized.sweep(one_block, START)
+    assert np.allclose(sums, whole_sums, rtol=1e-9, atol=0)
+    assert np.isclose(log_likelihood, whole_log_likelihood, rtol=1e-12, atol=0)
 
 
 def test_wraps_a_memory_mapped_npy_by_its_name(client, tmp_path, samples, reference):

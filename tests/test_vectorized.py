@@ -130,7 +130,7 @@ def test_block_size_does_not_change_the_fit_beyond_rounding():
 
 def test_blocks_cover_every_sample_once_with_their_rows():
     data = np.arange(1.0, 11.0).reshape(2, 5)
-    blocks = vectorized.Blocks(data.copy(), 3, 4)
+    blocks = vectorized.Blocks(data, 3, 4)
     assert blocks.center == pytest.approx(5.5)
     seen = []
     for rows, table, scratch in blocks:
@@ -139,6 +139,21 @@ def test_blocks_cover_every_sample_once_with_their_rows():
         seen.extend(rows[0])
     assert np.allclose(seen, data.ravel() - 5.5)
     assert len(list(blocks)) == 3  # blocks of 4, 3, 3: made equal
+
+
+def test_blocks_read_the_samples_and_never_write_them():
+    data = emlib.sample(TRUTH, 1_000, seed=3)
+    data.flags.writeable = False  # writing would raise
+    blocks = vectorized.Blocks(data, 3, 300)
+    seen = np.concatenate([rows[0].copy() for rows, _, _ in blocks])
+    assert np.array_equal(seen, data - blocks.center)
+    assert np.array_equal(blocks.ends[0], [(data - blocks.center).min(), (data - blocks.center).max()])
+
+
+def test_blocks_center_single_precision_samples_in_double_precision():
+    data = np.array([1e8, 1e8 + 8, 1e8 + 16], dtype=np.float32)
+    [(rows, _, _)] = list(vectorized.Blocks(data, 2, 3, center=1e8 + 0.25))
+    assert np.array_equal(rows[0], data.astype(np.float64) - (1e8 + 0.25))  # float32 would round 0.25 away
 
 
 @pytest.mark.parametrize(

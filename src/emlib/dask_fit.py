@@ -206,14 +206,15 @@ class Chunks:
 def chunk_sums(chunk: np.ndarray, center: float, plan: object, about: np.ndarray | None) -> tuple[np.ndarray, float]:
     r"""The map: one chunk's ``(K, 3)`` sums and log-likelihood, exactly as ``em_vectorized`` computes a block's.
 
-    The chunk is copied (the data stay as they are), centered and cut into
-    cache-sized blocks by :class:`~emlib.vectorized.Blocks`, then
+    The chunk is cut into cache-sized blocks by :class:`~emlib.vectorized.Blocks`,
+    each centered on :math:`c` as it is copied into the rows (the chunk stays
+    as it is, and no pass over it looks for its ends: the plan has the data's), then
     :func:`~emlib.vectorized.block_sums` runs the E-step the ``plan`` says
     and adds up the sums. Runs where the chunk lives, with the fit's
     floating-point checks (:data:`emlib.driver.FLOATING_POINT_ERRORS`).
     """
     with np.errstate(**FLOATING_POINT_ERRORS):
-        samples = np.array(chunk, dtype=np.float64)  # a copy, centered in place by Blocks
+        samples = np.asarray(chunk)
         k = plan.constants.size
         blocks = Blocks(samples, k, default_block_size(samples.size, k), center=center)
         return block_sums(blocks, plan, about)

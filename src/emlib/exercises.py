@@ -830,7 +830,7 @@ def _sums_add_up_over_chunks(
     # The law the chapter rests on: the chunks' sums add up to the sums over all the samples as one chunk.
     # Computed with em_vectorized's own block sums (what dask_fit.chunk_sums runs), so no Dask is needed here.
     def sums_of(samples: np.ndarray) -> np.ndarray:
-        samples = np.array(samples, dtype=np.float64)  # Blocks centers its copy in place
+        samples = np.asarray(samples, dtype=np.float64)
         k = plan.constants.size
         blocks = vectorized.Blocks(samples, k, vectorized.default_block_size(samples.size, k), center=center)
         return vectorized.block_sums(blocks, plan, None)[0]

@@ -55,6 +55,7 @@ What :func:`em_vectorized` adds, per iteration:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -230,8 +231,9 @@ class Blocks:
     Parameters
     ----------
     samples : numpy.ndarray
-        Validated samples, any shape; **centered in place** (``run_em`` hands
-        over its own copy), so that no second array of :math:`N` values is needed.
+        Validated samples, any shape, never modified: each block is centered
+        as it is copied into the rows, so that no second array of :math:`N`
+        values is needed.
     n_components : int
         :math:`K`.
     block_size : int
@@ -245,34 +247,39 @@ class Blocks:
     center : float
         :math:`c`, the mean of the samples unless given.
     ends : numpy.ndarray, shape (3, 2)
-        The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`.
+        The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`
+        (one pass over the samples, when first asked for: a sweep of one
+        chunk in :mod:`emlib.dask_fit` is given the data's ends instead).
     size : int
         :math:`N`.
     """
 
     def __init__(self, samples: np.ndarray, n_components: int, block_size: int, center: float | None = None) -> None:
-        u = flatten(samples)
-        self.center = float(u.mean()) if center is None else float(center)
-        u -= self.center
-        self.ends = end_rows(u.min(), u.max())
-        self.size = u.size
+        x = flatten(samples)
+        self.center = float(x.mean()) if center is None else float(center)
+        self.size = x.size
         n_blocks = -(-self.size // block_size)  # ceiling division
         self._length = -(-self.size // n_blocks)
-        self._u = u
+        self._x = x
         # The only work arrays, (K + 4) x length values; the views of a block are made when it is reached.
         self._rows = np.empty((3, self._length))
         self._rows[1] = 1.0
         self._table = np.empty((n_components, self._length))
         self._scratch = np.empty(self._length)
 
+    @functools.cached_property
+    def ends(self) -> np.ndarray:
+        """The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`, found when first asked for."""
+        return end_rows(float(self._x.min()) - self.center, float(self._x.max()) - self.center)
+
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        length, u = self._length, self._u
+        length, x, center = self._length, self._x, self.center
         rows, table, scratch = self._rows, self._table, self._scratch
         for start in range(0, self.size, length):
             n = min(length, self.size - start)  # the last block may be shorter: it uses the first n columns
             if n < length:
                 rows, table, scratch = rows[:, :n], table[:, :n], scratch[:n]
-            rows[0] = u[start : start + n]
+            np.subtract(x[start : start + n], center, out=rows[0], dtype=np.float64)  # u_i = x_i - c
             np.square(rows[0], out=rows[2])
             yield rows, table, scratch
 

@@ -75,7 +75,7 @@ def one_block(samples: np.ndarray, n_components: int, *, centered: bool = True) 
     Parameters
     ----------
     samples : numpy.ndarray
-        Validated samples, any shape; centered in place, as by ``Blocks``.
+        Validated samples, any shape, never modified (the rows hold them centered).
     n_components : int
         :math:`K`.
     centered : bool, default True
