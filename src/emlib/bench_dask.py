@@ -17,7 +17,7 @@ with one thread each, on data drawn from :func:`emlib.bench.bench_problem`:
     one file per chunk) under ``--data-dir``, with a progress bar; then a plain
     sequential read of the same files (the disk's own speed), the first pass
     and a few iterations of ``em_dask``'s map-reduce, each timed. With
-    ``--drop-caches`` the page cache is dropped before each read (root on Linux;
+    ``--drop-caches`` the page cache is dropped before each of these reads (root on Linux;
     it slows everything else on the machine for a while); without, the data
     must be larger than the memory for the reads to come from the disk. The peak
     memory is the largest sum of the resident memory of this process and all
@@ -269,6 +269,8 @@ def out_of_core_part(
             first_pass_seconds = time.perf_counter() - began
             params, per_iteration = start, []
             for _ in range(iterations):
+                if dropped:
+                    drop_page_cache()
                 began = time.perf_counter()
                 params, _ = em_step(chunks, params, sweeper=sweep_chunks)
                 per_iteration.append(time.perf_counter() - began)
