@@ -68,7 +68,7 @@ FULL = {
     "out_of_core_chunk": 2**24,
     "iterations": 3,
     "repeat": 3,
-    "min_seconds": 1.0,
+    "min_seconds": 5.0,
 }
 QUICK = {
     "sizes": [10**5],
