@@ -89,3 +89,25 @@ def test_an_unreadable_record_is_refused_not_overwritten(tmp_path, capsys):
         bench_dask.main(["--quick", "--out", str(tmp_path)])
     assert "not a dask benchmark record" in capsys.readouterr().err
     assert (tmp_path / "dask-bench.json").read_text() == "{}"
+
+
+def test_the_books_recorded_results_are_what_chapter_8_says_they_are():
+    """Chapter 8 reads the recorded run and draws conclusions in words; a new recording that contradicts them fails here.
+
+    This checks recorded numbers against the chapter's text, not the speed of this machine.
+    """
+    parts = bench_dask.load_recorded()
+    assert set(parts) == set(bench_dask.PARTS)
+    for part, keys in [("in-memory", IN_MEMORY), ("scaling", SCALING), ("out-of-core", OUT_OF_CORE)]:
+        assert parts[part]["command"].startswith("python -m emlib.bench_dask")
+        assert parts[part]["records"] and all(set(record) == keys for record in parts[part]["records"])
+    in_memory = parts["in-memory"]["records"]
+    largest = max(in_memory, key=lambda record: record["n_samples"])
+    assert largest["n_samples"] >= 10**7 and largest["workers"] == 2  # "with 2 workers", at the sizes the issue names
+    assert {record["workers"] for record in parts["scaling"]["records"]} >= {1, 2}  # "two workers ... as one"
+    [disk] = parts["out-of-core"]["records"]
+    assert disk["bytes"] > disk["memory_bytes"] and disk["page_cache_dropped"]  # "larger than memory", read from disk
+    assert disk["peak_rss_bytes"] < 4e9  # "never held more than": the bounded memory the chapter claims
+    # "the reading and the arithmetic barely overlap": first pass + in-memory arithmetic is close to an iteration
+    arithmetic = largest["em_dask_seconds"] / largest["n_samples"] * disk["n_samples"]
+    assert 0.75 < (disk["first_pass_seconds"] + arithmetic) / disk["em_dask_seconds"] < 1.33
