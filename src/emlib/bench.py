@@ -55,6 +55,7 @@ import numpy as np
 import emlib
 from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
 from emlib.check import seconds_argument
+from emlib.command_line import run
 from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
@@ -586,4 +587,4 @@ def _save_plots(records: list[BenchRecord], path: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -49,6 +49,7 @@ import numpy as np
 
 from emlib.bench import Progress, bench_problem, exp_floor_seconds, seconds_per_iteration
 from emlib.bench_report import environment
+from emlib.command_line import run
 from emlib.files import write_atomically
 from emlib.params import MixtureParams
 from emlib.sampling import sample
@@ -430,4 +431,4 @@ def _short(value: object) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

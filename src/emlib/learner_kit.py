@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from emlib.command_line import run
 from emlib.files import ZIP_DATE, write_atomically, zip_bytes
 from emlib.student import build_copies
 
@@ -233,4 +234,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import re
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from emlib.check import kernel_log, last_log_line
+from emlib.command_line import run
 from emlib.student import read_notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -161,8 +161,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted: the notebook that was running was stopped", file=sys.stderr)
-        sys.exit(130)
+    run(main, interrupted="interrupted: the notebook that was running was stopped")

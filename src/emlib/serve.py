@@ -15,6 +15,8 @@ import http.server
 import sys
 from pathlib import Path
 
+from emlib.command_line import run
+
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files like ``http.server``, without a log line per request."""
@@ -97,4 +99,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

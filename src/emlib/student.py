@@ -58,6 +58,7 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
+from emlib.command_line import run
 from emlib.files import zip_bytes
 from emlib.myst_markdown import Context, directives, to_markdown
 
@@ -867,4 +868,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)
