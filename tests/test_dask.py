@@ -6,6 +6,7 @@ import pickle
 import re
 import subprocess
 import sys
+import tracemalloc
 import types
 import warnings
 
@@ -95,6 +96,22 @@ def test_a_chunk_is_read_where_it_lives_and_never_written(samples):
     whole_sums, whole_log_likelihood = vectorized.sweep(one_block, START)
     assert np.allclose(sums, whole_sums, rtol=1e-9, atol=0)
     assert np.isclose(log_likelihood, whole_log_likelihood, rtol=1e-12, atol=0)
+
+
+def test_a_chunk_is_not_copied_only_its_blocks_are():
+    chunk = emlib.sample(MixtureParams(means=[-2.0, 0.0, 3.0], variances=[1.0, 1.0, 1.0], weights=[0.3, 0.4, 0.3]),
+                         10**6, seed=4)
+    center = float(chunk.mean())
+    plan = vectorized.plan_sweep(START, center, vectorized.end_rows(chunk.min() - center, chunk.max() - center))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        dask_fit.chunk_sums(chunk, center, plan, None)
+        extra = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert extra < chunk.nbytes / 2  # a copy of the chunk alone would be chunk.nbytes
 
 
 def test_wraps_a_memory_mapped_npy_by_its_name(client, tmp_path, samples, reference):

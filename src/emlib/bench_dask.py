@@ -17,9 +17,10 @@ with one thread each, on data drawn from :func:`emlib.bench.bench_problem`:
     one file per chunk) under ``--data-dir``, with a progress bar; then a plain
     sequential read of the same files (the disk's own speed), the first pass
     and a few iterations of ``em_dask``'s map-reduce, each timed. With
-    ``--drop-caches`` the page cache is dropped before each of these reads (root on Linux;
-    it slows everything else on the machine for a while); without, the data
-    must be larger than the memory for the reads to come from the disk. The peak
+    ``--drop-caches`` the page cache is dropped before each of these reads
+    (root on Linux; it slows everything else on the machine for a while);
+    without, the data must be larger than the memory for the reads to come
+    from the disk. The peak
     memory is the largest sum of the resident memory of this process and all
     its children (the cluster's processes), sampled every 0.1 s over the whole part.
     The data are deleted at the end unless ``--keep-data``.

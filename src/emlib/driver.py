@@ -416,7 +416,7 @@ def run_em(
             SymmetricStartWarning,
             stacklevel=3,  # the caller of the fitter
         )
-    prepared = prepare(data)  # may change ``data`` in place: the diagnosis re-reads ``x``
+    prepared = prepare(data)  # the steps' layout; a diagnosis after a breakdown re-reads ``x`` itself
     params = init
     history: list[float] = []
     converged = False

@@ -828,12 +828,10 @@ def _sums_add_up_over_chunks(
     total_sums: object, *, pieces: Sequence[np.ndarray], center: float, plan: vectorized.SweepPlan
 ) -> None:
     # The law the chapter rests on: the chunks' sums add up to the sums over all the samples as one chunk.
-    # Computed with em_vectorized's own block sums (what dask_fit.chunk_sums runs), so no Dask is needed here.
+    from emlib.dask_fit import chunk_sums  # imports Dask, which only chapter 8 needs
+
     def sums_of(samples: np.ndarray) -> np.ndarray:
-        samples = np.asarray(samples, dtype=np.float64)
-        k = plan.constants.size
-        blocks = vectorized.Blocks(samples, k, vectorized.default_block_size(samples.size, k), center=center)
-        return vectorized.block_sums(blocks, plan, None)[0]
+        return chunk_sums(samples, center, plan, None)[0]
 
     per_piece = [sums_of(piece) for piece in pieces]
     expected = sums_of(np.concatenate([np.ravel(piece) for piece in pieces]))

@@ -248,8 +248,8 @@ class Blocks:
         :math:`c`, the mean of the samples unless given.
     ends : numpy.ndarray, shape (3, 2)
         The rows :math:`u, 1, u^2` at the smallest and the largest :math:`u_i`
-        (one pass over the samples, when first asked for: a sweep of one
-        chunk in :mod:`emlib.dask_fit` is given the data's ends instead).
+        (one pass over the samples, when first asked for: a chunk's sweep in
+        :mod:`emlib.dask_fit` never asks, its plan comes from the data's ends).
     size : int
         :math:`N`.
     """
