@@ -1,11 +1,13 @@
 """emlib.bench_dask: the quick run writes every part's records, keeps the parts it did not run,
-deletes its data, and refuses bad arguments before any work. Times are not checked."""
+deletes its data, and refuses bad arguments before any work. No time measured here is checked;
+the book's recorded times are checked against what chapter 8 says of them."""
 
 import json
 
 import pytest
 
 from emlib import bench_dask
+from emlib.book.dask_tables import out_of_core_breakdown
 
 IN_MEMORY = {"n_samples", "n_components", "workers", "chunks", "em_dask_seconds", "em_vectorized_seconds",
              "dask_over_vectorized", "exp_floor_seconds", "exp_floor_measured_at"}
@@ -101,13 +103,19 @@ def test_the_books_recorded_results_are_what_chapter_8_says_they_are():
     for part, keys in [("in-memory", IN_MEMORY), ("scaling", SCALING), ("out-of-core", OUT_OF_CORE)]:
         assert parts[part]["command"].startswith("python -m emlib.bench_dask")
         assert parts[part]["records"] and all(set(record) == keys for record in parts[part]["records"])
-    in_memory = parts["in-memory"]["records"]
-    largest = max(in_memory, key=lambda record: record["n_samples"])
+    environments = [part["environment"] for part in parts.values()]
+    assert all(environment == environments[0] for environment in environments)  # one run: the parts compare
+    assert environments[0]["cpu_count"] == 2  # "this machine has two" processors
+    largest = max(parts["in-memory"]["records"], key=lambda record: record["n_samples"])
     assert largest["n_samples"] >= 10**7 and largest["workers"] == 2  # "with 2 workers", at the sizes the issue names
     assert {record["workers"] for record in parts["scaling"]["records"]} >= {1, 2}  # "two workers ... as one"
     [disk] = parts["out-of-core"]["records"]
-    assert disk["bytes"] > disk["memory_bytes"] and disk["page_cache_dropped"]  # "larger than memory", read from disk
-    assert disk["peak_rss_bytes"] < 4e9  # "never held more than": the bounded memory the chapter claims
-    # "the reading and the arithmetic barely overlap": first pass + in-memory arithmetic is close to an iteration
-    arithmetic = largest["em_dask_seconds"] / largest["n_samples"] * disk["n_samples"]
-    assert 0.75 < (disk["first_pass_seconds"] + arithmetic) / disk["em_dask_seconds"] < 1.33
+    assert disk["workers"] == 2 and disk["bytes"] > disk["memory_bytes"]  # "larger than memory"
+    assert disk["page_cache_dropped"]  # read from the disk, not from memory
+    assert disk["peak_rss_bytes"] < disk["bytes"] / 10  # "never held more than": a small part of the data
+    assert disk["dask_over_disk"] > 1  # "Why not closer?": slower than a plain read
+    breakdown = out_of_core_breakdown(parts)
+    assert breakdown["reading_share"] < 1  # reading through Dask and Zarr is slower than a plain read
+    overlap = breakdown["both"] - breakdown["iteration"]
+    # "they mostly take turns": less than half of the smaller cost hidden behind the other, up to a tenth of noise
+    assert -0.1 * breakdown["iteration"] < overlap < 0.5 * min(breakdown["reading"], breakdown["arithmetic"])

@@ -66,3 +66,18 @@ def test_tables_show_the_recorded_values():
     scaling = {"records": [{"n_samples": 10**8, "workers": w, "em_dask_seconds": s} for w, s in ((1, 2.0), (2, 1.0))]}
     assert [row[-1] for row in dask_tables.scaling_table(scaling).rows] == ["1.00", "2.00"]
     assert dask_tables.overhead_table([(1000, 100, 0.3)], 0.01).rows == (("1,000", "100", "0.3000", "30.0"),)
+
+
+def test_the_out_of_core_breakdown_scales_the_in_memory_arithmetic_of_the_same_workers():
+    in_memory = {"records": [
+        {"n_samples": 10**7, "n_components": 4, "workers": 2, "em_dask_seconds": 0.2},
+        {"n_samples": 10**8, "n_components": 4, "workers": 2, "em_dask_seconds": 1.0},  # the one to scale
+        {"n_samples": 10**9, "n_components": 4, "workers": 1, "em_dask_seconds": 20.0},  # other workers: ignored
+    ]}
+    disk = {"n_samples": 10**9, "n_components": 4, "workers": 2, "first_pass_seconds": 8.0,
+            "disk_read_seconds": 6.0, "em_dask_seconds": 15.0}
+    breakdown = dask_tables.out_of_core_breakdown({"in-memory": in_memory, "out-of-core": {"records": [disk]}})
+    assert breakdown == {"reading": 8.0, "reading_share": 0.75, "arithmetic": 10.0, "arithmetic_measured_at": 10**8,
+                         "both": 18.0, "iteration": 15.0}
+    with pytest.raises(ValueError, match="no in-memory record with 3 workers"):
+        dask_tables.out_of_core_breakdown({"in-memory": in_memory, "out-of-core": {"records": [{**disk, "workers": 3}]}})

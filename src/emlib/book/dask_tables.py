@@ -52,3 +52,45 @@ def out_of_core_table(part: Mapping) -> Table:
                     f"{r['disk_read_bytes_per_second'] / GB:.2f}", f"{r['peak_rss_bytes'] / GB:.2f}")
                    for r in part["records"]),
     )
+
+
+def out_of_core_breakdown(parts: Mapping) -> dict[str, float]:
+    r"""An out-of-core iteration's time beside its two costs: reading the chunks, and their arithmetic.
+
+    Parameters
+    ----------
+    parts : mapping
+        The recorded parts (:func:`emlib.bench_dask.load`), with ``"in-memory"`` and ``"out-of-core"``.
+
+    Returns
+    -------
+    dict
+        Seconds, for the :math:`N` samples on disk: ``"reading"``, the first
+        pass (it reads every chunk and adds only sums, minima and maxima);
+        ``"reading_share"``, its read speed as a share of the plain
+        sequential read's; ``"arithmetic"``, ``em_dask``'s time per sample in
+        memory with the same workers and :math:`K`, at the largest such
+        :math:`N` (``"arithmetic_measured_at"``), times :math:`N`; ``"both"``,
+        their sum, what an iteration would take if reading and arithmetic never
+        overlapped; and ``"iteration"``, what it took.
+
+    Raises
+    ------
+    ValueError
+        If no in-memory record has the out-of-core run's workers and :math:`K`.
+    """
+    [disk] = parts["out-of-core"]["records"]
+    alike = [r for r in parts["in-memory"]["records"]
+             if (r["workers"], r["n_components"]) == (disk["workers"], disk["n_components"])]
+    if not alike:
+        raise ValueError(f"no in-memory record with {disk['workers']} workers and K = {disk['n_components']}")
+    in_memory = max(alike, key=lambda r: r["n_samples"])
+    arithmetic = in_memory["em_dask_seconds"] / in_memory["n_samples"] * disk["n_samples"]
+    return {
+        "reading": disk["first_pass_seconds"],
+        "reading_share": disk["disk_read_seconds"] / disk["first_pass_seconds"],
+        "arithmetic": arithmetic,
+        "arithmetic_measured_at": in_memory["n_samples"],
+        "both": disk["first_pass_seconds"] + arithmetic,
+        "iteration": disk["em_dask_seconds"],
+    }
