@@ -114,6 +114,26 @@ def test_a_chunk_is_not_copied_only_its_blocks_are():
     assert extra < chunk.nbytes / 2  # a copy of the chunk alone would be chunk.nbytes
 
 
+def test_an_array_in_memory_is_scattered_chunk_by_chunk_without_a_large_graph(client):
+    x = emlib.sample(TRUTH, 2 * 10**6, seed=12)  # 16 MB: Dask warns about a graph of over 10 MB
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = em_dask(x, START, tol=0, max_iter=3, chunk_samples=250_000)
+        sent = dask_fit.send_once(dask_fit.as_dask_array(x, chunk_samples=250_000))
+    assert_same_fit(result, emlib.em_vectorized(x, START, tol=0, max_iter=3))
+    holders = [workers for workers in client.who_has(sent).values()]
+    assert len(holders) == 8 and all(len(workers) == 1 for workers in holders)
+    assert len({workers[0] for workers in holders}) == 2  # both workers hold chunks
+    assert np.array_equal(sent.compute(), x)
+
+
+def test_without_a_client_the_chunks_stay_in_this_process(threads, client):
+    assert dask_fit.active_client() is None  # Dask's threads, though a client exists
+    x = np.arange(10.0)
+    sent = dask_fit.send_once(dask_fit.as_dask_array(x, chunk_samples=4))
+    assert sent.numblocks == (3,) and np.array_equal(sent.compute(), x)
+
+
 def test_wraps_a_memory_mapped_npy_by_its_name(client, tmp_path, samples, reference):
     path = tmp_path / "x.npy"
     np.save(path, samples.reshape(200, 100))

@@ -102,14 +102,13 @@ def balanced_chunks(n_samples: int, n_workers: int) -> int:
     return math.ceil(n_samples / n_chunks)
 
 
-def persisted_samples(x: np.ndarray, client, n_workers: int):
-    """``x`` as a Dask array held by the workers, in balanced chunks."""
+def persisted_samples(x: np.ndarray, n_workers: int):
+    """``x`` as a Dask array held by the workers of the active client, in balanced chunks (:func:`emlib.dask_fit.send_once`)."""
     import dask.array as da
-    from distributed import wait
 
-    data = client.persist(da.from_array(x, chunks=balanced_chunks(x.size, n_workers)))
-    wait(data)
-    return data
+    from emlib.dask_fit import send_once
+
+    return send_once(da.from_array(x, chunks=balanced_chunks(x.size, n_workers)))
 
 
 def in_memory_part(sizes, k, n_workers, *, repeat, min_seconds, progress: Progress) -> list[dict]:
@@ -123,7 +122,7 @@ def in_memory_part(sizes, k, n_workers, *, repeat, min_seconds, progress: Progre
         for n in sizes:
             x = sample(true, n, seed=0)
             vectorized = seconds_per_iteration(em_vectorized, x, start, repeat=repeat, min_seconds=min_seconds)
-            data = persisted_samples(x, client, n_workers)
+            data = persisted_samples(x, n_workers)
             del x
             dask_seconds = seconds_per_iteration(em_dask, data, start, repeat=repeat, min_seconds=min_seconds)
             n_chunks = data.numblocks[0]
@@ -153,7 +152,7 @@ def scaling_part(n, k, max_workers, *, repeat, min_seconds, progress: Progress) 
     for workers in range(1, max_workers + 1):
         cluster, client = start_cluster(workers)
         try:
-            data = persisted_samples(x, client, workers)
+            data = persisted_samples(x, workers)
             seconds = seconds_per_iteration(em_dask, data, start, repeat=repeat, min_seconds=min_seconds)
             records.append({"n_samples": n, "n_components": k, "workers": workers, "em_dask_seconds": seconds})
             del data

@@ -33,6 +33,7 @@ import functools
 import math
 import mmap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dask
 import dask.array as da
@@ -43,6 +44,9 @@ from emlib.driver import FLOATING_POINT_ERRORS, EMResult, run_em
 from emlib.params import MixtureParams
 from emlib.validation import check_data, check_data_shape, check_finite_count, check_int, check_real_dtype
 from emlib.vectorized import Blocks, block_sums, default_block_size, em_step, end_rows, plan_sweep
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 CHUNK_SAMPLES = 2**22
 """Samples per chunk (32 MiB of ``float64``) when :func:`em_dask` cuts an array into chunks itself.
@@ -132,6 +136,33 @@ def lives_in_memory(x: object) -> bool:
     return isinstance(x, np.ndarray) or not hasattr(x, "dtype")  # lists are made into NumPy arrays
 
 
+def active_client() -> Client | None:
+    """The ``dask.distributed`` client that Dask computes on now, or ``None`` (Dask's threads, or no distributed)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        return None
+    client = getattr(dask.base.get_scheduler(), "__self__", None)  # a client's scheduler is its own ``get``
+    return client if isinstance(client, Client) else None
+
+
+def send_once(data: da.Array) -> da.Array:
+    """``data``, held by this process, kept where its chunks will be processed: sent once, not in every iteration.
+
+    On a ``dask.distributed`` client each chunk is scattered to a worker, as
+    Dask's best practices advise: a graph holding the whole array would pass
+    through the scheduler (and Dask warns about it). On Dask's threads the
+    chunks are persisted in this process.
+    """
+    client = active_client()
+    if client is None:
+        return data.persist()
+    pieces = [part.compute(scheduler="sync") for part in data.to_delayed().ravel()]  # views of the samples
+    sent = client.scatter(pieces)  # one chunk per worker in turn
+    rows = [da.from_delayed(future, shape=piece.shape, dtype=piece.dtype) for future, piece in zip(sent, pieces)]
+    return da.concatenate(rows, axis=0)
+
+
 def chunk_summary(chunk: np.ndarray) -> np.ndarray:
     """One chunk's sum, smallest and largest value, and how many values are not finite: ``(4,)``."""
     values = np.asarray(chunk, dtype=np.float64)
@@ -157,7 +188,7 @@ class Chunks:
     Attributes
     ----------
     data : dask.array.Array
-        The samples (kept: a persisted array's chunks live as long as it does).
+        The samples (kept: a persisted or scattered array's chunks live as long as it does).
     parts : list of dask.delayed.Delayed
         One per chunk.
     center : float
@@ -266,7 +297,7 @@ def em_dask(
         Samples :math:`x_i`, never modified. A Dask array keeps its chunks; a
         NumPy array, a memory-mapped ``.npy`` (``np.load(path, mmap_mode="r")``)
         or a Zarr array is wrapped (:func:`as_dask_array`). A NumPy array in
-        memory is sent to the workers once (``persist``); a file is read
+        memory is sent to the workers once (:func:`send_once`); a file is read
         chunk by chunk in every iteration.
     chunk_samples : int, optional
         Samples per chunk when ``x`` is wrapped (>= 1); by default
@@ -293,8 +324,7 @@ def em_dask(
 
     def validate(x: object) -> Chunks:
         data = as_dask_array(x, chunk_samples)
-        # persist: the workers get an array from this process once, not in every iteration
-        return Chunks(data.persist() if in_memory else data)
+        return Chunks(send_once(data) if in_memory else data)
 
     step = functools.partial(em_step, sweeper=sweep_chunks)
     return run_em(
