@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from emlib.command_line import run
+from emlib.command_line import plain_text, run
 
 TOOLS = ["bench", "bench_dask", "check", "learner_kit", "notebook_times", "serve", "student"]
 
@@ -59,3 +59,25 @@ def test_ctrl_c_prints_one_line_and_exits_130(capsys):
         run(interrupted, interrupted="interrupted: nothing was written")
     assert stopped.value.code == 130
     assert capsys.readouterr().err == "interrupted: nothing was written\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("How :func:`emlib.dask_fit.em_dask` compares with ``em_vectorized``.",
+         "How emlib.dask_fit.em_dask compares with em_vectorized."),
+        ("See :doc:`the Setup page <book/setup>` and :class:`~emlib.MixtureParams`.",
+         "See the Setup page and emlib.MixtureParams."),
+        ("Plain words stay as they are.", "Plain words stay as they are."),
+    ],
+)
+def test_help_shows_a_docstring_line_without_its_markup(line, shown):
+    assert plain_text(line) == shown
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_tools_help_is_plain_text(tool):
+    shown = subprocess.run([sys.executable, "-m", f"emlib.{tool}", "--help"], capture_output=True, text=True,
+                           timeout=120).stdout
+    assert shown.startswith(f"usage: python -m emlib.{tool}")
+    assert "``" not in shown and ":func:" not in shown and ":mod:" not in shown

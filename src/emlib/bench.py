@@ -55,7 +55,7 @@ import numpy as np
 import emlib
 from emlib.bench_report import FITTER_NAMES, BenchRecord, format_table, load, plot_times, save
 from emlib.check import seconds_argument
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 from emlib.files import write_atomically
 from emlib.params import SEED_PROBLEM, MixtureParams
 from emlib.sampling import sample
@@ -531,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     one-line errors (exit status 2): sizes that are not sample counts or would
     not fit in this machine's memory, an ``--out`` that cannot be written.
     """
-    parser = argparse.ArgumentParser(prog="python -m emlib.bench", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.bench", __doc__)
     parser.add_argument("--quick", action="store_true", help="a few seconds: N = 1e3, 1e4 and K = 2, one repeat")
     parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N",
                         help=f"sample sizes, multiples of {COLUMNS}, e.g. 1e3 25500 1e6")

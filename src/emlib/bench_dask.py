@@ -50,7 +50,7 @@ import numpy as np
 
 from emlib.bench import Progress, bench_problem, exp_floor_seconds, seconds_per_iteration
 from emlib.bench_report import environment
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 from emlib.files import write_atomically
 from emlib.params import MixtureParams
 from emlib.sampling import sample
@@ -344,7 +344,7 @@ def _parse_count(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the parts asked for, print their results, and record them in ``--out``/dask-bench.json."""
-    parser = argparse.ArgumentParser(prog="python -m emlib.bench_dask", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.bench_dask", __doc__)
     parser.add_argument("--quick", action="store_true", help="seconds: tiny sizes, for tests (the numbers mean nothing)")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to run (default: all)")
     parser.add_argument("--sizes", nargs="+", type=_parse_count, metavar="N", help="in-memory sizes (default 1e7 1e8)")

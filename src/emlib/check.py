@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 
 PROJECT = "emlib"
 """The book's own package: what a line installing the book's folder (``-e .``) installs."""
@@ -695,7 +695,7 @@ def _kernel(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the report, return 0 if every check passed, else 1 (2 for a bad argument)."""
-    parser = argparse.ArgumentParser(prog="python -m emlib.check", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.check", __doc__)
     parser.add_argument("--full", action="store_true",
                         help=f"check the build-and-test environment ({FULL_REQUIREMENTS}), not a learner's")
     parser.add_argument("--requirements", metavar="PATH",

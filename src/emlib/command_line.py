@@ -10,10 +10,26 @@ fail again. Ctrl-C stops a tool with one line and status 130, as a shell does.
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import NoReturn
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`<]*?)\s*(?:<[^>]*>)?`")
+"""A Sphinx role, ``:func:`name``` or ``:doc:`title <page>```: its text is what a terminal shows."""
+
+
+def plain_text(rest: str) -> str:
+    """``rest``, a line of a docstring, as a terminal should show it: roles and ``literals`` without their markup."""
+    return _ROLE.sub(r"\1", rest).replace("``", "")
+
+
+def argument_parser(module: str, docstring: str) -> argparse.ArgumentParser:
+    """The parser of ``python -m module``, described by the first line of its docstring, in plain text."""
+    return argparse.ArgumentParser(prog=f"python -m {module}", description=plain_text(docstring.splitlines()[0]))
 
 
 def run(main: Callable[[], int | None], *, interrupted: str = "interrupted") -> NoReturn:

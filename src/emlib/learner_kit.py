@@ -19,7 +19,6 @@ from the repository root.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import shutil
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 from emlib.files import ZIP_DATE, write_atomically, zip_bytes
 from emlib.student import build_copies
 
@@ -215,7 +214,7 @@ def write_kit(root: str | Path, out: str | Path, executed_dir: str | Path) -> Pa
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m emlib.learner_kit [--root .] [--executed DIR] [--out ZIP]``."""
-    parser = argparse.ArgumentParser(prog="python -m emlib.learner_kit", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.learner_kit", __doc__)
     parser.add_argument("--root", default=".", help="the repository's checkout (default: .)")
     parser.add_argument("--executed", default="_build/jupyter_execute/book",
                         help="the build's executed chapters (default: _build/jupyter_execute/book)")

@@ -12,7 +12,6 @@ the exit status is then 1. Ctrl-C stops the run with one line and status 130.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 import signal
@@ -24,7 +23,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from emlib.check import kernel_log, last_log_line
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 from emlib.student import read_notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -141,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     Returns 0 if every notebook ran, 1 if any failed (each failure is one
     ``FAIL`` line, and the rest still run).
     """
-    parser = argparse.ArgumentParser(prog="python -m emlib.notebook_times", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.notebook_times", __doc__)
     parser.add_argument("notebooks", nargs="+", help="the .ipynb files to run")
     args = parser.parse_args(argv)
     total, failed = 0.0, 0

@@ -15,7 +15,7 @@ import http.server
 import sys
 from pathlib import Path
 
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -75,7 +75,7 @@ def _port(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until Ctrl+C; print the address once. Returns 0."""
-    parser = argparse.ArgumentParser(prog="python -m emlib.serve", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.serve", __doc__)
     parser.add_argument("--directory", default="_build/html", help="the built book (default: _build/html)")
     parser.add_argument("--bind", default="127.0.0.1", metavar="HOST",
                         help="address to listen on (default: 127.0.0.1; 0.0.0.0 shares it on the network)")

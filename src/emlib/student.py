@@ -38,7 +38,6 @@ an error or Ctrl-C leaves the earlier copies as they were.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import builtins
 import contextlib
@@ -58,7 +57,7 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
-from emlib.command_line import run
+from emlib.command_line import argument_parser, run
 from emlib.files import zip_bytes
 from emlib.myst_markdown import Context, directives, to_markdown
 
@@ -844,7 +843,7 @@ def make_copies(
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m emlib.student [--book BOOK] [--executed DIR] [--reader DIR] [--student DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m emlib.student", description=__doc__.splitlines()[0])
+    parser = argument_parser("emlib.student", __doc__)
     parser.add_argument("--book", default="book", help="folder of the chapter notebooks (default: book)")
     parser.add_argument("--executed", default="_build/jupyter_execute/book",
                         help="the build's executed chapters, for glued values (default: _build/jupyter_execute/book)")
