@@ -105,10 +105,14 @@ def test_the_books_recorded_results_are_what_chapter_8_says_they_are():
         assert parts[part]["records"] and all(set(record) == keys for record in parts[part]["records"])
     environments = [part["environment"] for part in parts.values()]
     assert all(environment == environments[0] for environment in environments)  # one run: the parts compare
+    assert len({part["command"] for part in parts.values()}) == 1  # "one run of the command printed here"
     assert environments[0]["cpu_count"] == 2  # "this machine has two" processors
     largest = max(parts["in-memory"]["records"], key=lambda record: record["n_samples"])
     assert largest["n_samples"] >= 10**7 and largest["workers"] == 2  # "with 2 workers", at the sizes the issue names
+    two_workers = [record for record in parts["scaling"]["records"] if record["workers"] == 2]
     assert {record["workers"] for record in parts["scaling"]["records"]} >= {1, 2}  # "two workers ... as one"
+    # "the two-worker row repeats the in-memory table's last measurement"
+    assert [(r["n_samples"], r["n_components"]) for r in two_workers] == [(largest["n_samples"], largest["n_components"])]
     [disk] = parts["out-of-core"]["records"]
     assert disk["workers"] == 2 and disk["bytes"] > disk["memory_bytes"]  # "larger than memory"
     assert disk["page_cache_dropped"]  # read from the disk, not from memory
