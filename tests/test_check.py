@@ -363,3 +363,12 @@ def test_requires_python_is_what_the_pinned_packages_need():
     requires = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
     assert "3.11" in requires and "3.10" not in requires
     assert "Python >= 3.11" in (ROOT / "README.md").read_text()
+
+
+def test_without_a_requirements_file_the_packages_emlib_needs_are_still_checked(monkeypatch):
+    monkeypatch.setattr(check, "find_requirements", lambda explicit=None, full=False: None)  # run outside the kit
+    results = check.run_checks(kernel_name="emlib-test-no-such-kernel", timeout=5)
+    missing = next(result for result in results if result.name == check.LEARNER_REQUIREMENTS)
+    assert not missing.ok and "learner kit's folder" in missing.fix
+    checked = {result.name for result in results}
+    assert {"numpy", "scipy", "matplotlib"} <= checked  # emlib's own dependencies, from its metadata

@@ -591,6 +591,15 @@ def _requires_python() -> str:
         return ""
 
 
+def _package_dependencies() -> list[str]:
+    """The book package's own dependencies (``numpy>=2.4`` ...), from its installed metadata; none if not installed."""
+    try:
+        declared = importlib.metadata.requires(PROJECT) or []
+    except importlib.metadata.PackageNotFoundError:
+        return []
+    return [line for line in declared if "extra ==" not in line]
+
+
 def run_checks(
     requirements: str | Path | None = None, *, full: bool = False, kernel_name: str = "python3", timeout: float = 60.0
 ) -> list[CheckResult]:
@@ -636,8 +645,9 @@ def run_checks(
         if path is None:
             results.append(CheckResult(
                 wanted, False, "not found next to the book's package or in the current folder",
-                "run this from the book's folder, or pass --requirements PATH",
+                "run this in the learner kit's folder (or the book's repository), or pass --requirements PATH",
             ))
+            results.extend(check_requirement(line) for line in _package_dependencies())  # what the package needs
         else:
             results.extend(check_requirements_files(path))
     results.append(check_kernel(kernel_name, timeout, fix_install=fix))
