@@ -598,5 +598,5 @@ def test_cross_references_become_text_or_relative_links():
             "a {term}`stride`, {term}`strides <stride>`, the {term}`complete-data\nlog-likelihood`.")
     assert to_markdown(text, context) == (
         "[Broadcasting](05-broadcasting.ipynb), [the next one](05-broadcasting.ipynb), "
-        "Cheat sheet (a page of the book), Exercise 5.1, this one, Ex. 5.1, a stride, strides, the complete-data\nlog-likelihood."
+        "*Cheat sheet*, Exercise 5.1, this one, Ex. 5.1, a stride, strides, the complete-data\nlog-likelihood."
     )

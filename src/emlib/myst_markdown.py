@@ -10,8 +10,8 @@ rewrites one markdown cell's text so that it reads the same there:
   as the site formats it (:func:`format_glued`);
 * ``{math}`x``` becomes ``$x$``; ``{term}`stride``` the term's words;
   ``{doc}`05-broadcasting``` a relative link
-  to that chapter's notebook (or the page's title, for pages that are not
-  notebooks); ``{ref}`` and ``{numref}`` the number the site shows
+  to that chapter's notebook (or the page's title in italics, for pages of
+  the website that are not notebooks); ``{ref}`` and ``{numref}`` the number the site shows
   ("Exercise 5.2", "Fig. 5.1");
 * an ``{exercise}`` becomes a heading, ``### Exercise 5.2: Predict a shape``,
   followed by its text; an admonition (``{admonition}``, ``{note}``, ``{tip}``
@@ -286,7 +286,7 @@ def _role(name: str, content: str, context: Context, where: str) -> str:
             raise ValueError(f"{where}: {{doc}}`{content}` names a page the book does not have")
         page_title, notebook = context.documents[document]
         text = title or page_title
-        return f"[{text}]({notebook})" if notebook else f"{text} (a page of the book)"
+        return f"[{text}]({notebook})" if notebook else f"*{text}*"
     raise ValueError(
         f"{where}: the role {{{name}}} has no plain-Markdown form yet; teach emlib.myst_markdown to convert it"
     )
