@@ -7,6 +7,11 @@ into the site's root folder: the reader and workshop copies of the chapters
 download menu gets an entry that links to it (a relative link, so it works
 offline and from ``file://``); the Setup page links to it too.
 
+The menu's ``.ipynb`` entry, which sphinx-book-theme points at the chapter's
+source (MyST markup, and ``myst_nb`` imports that a learner's environment does
+not have), points at the chapter's reader copy instead, written beside the kit
+into :data:`READER_FOLDER`.
+
 A kit that cannot be built fails the build, with the reason.
 """
 
@@ -24,14 +29,28 @@ from header_buttons import add_to_menu
 DOWNLOAD_GROUP = "download-buttons"
 """sphinx-book-theme's label of the download menu."""
 
+SOURCE_ENTRY = "download-source-button"
+"""sphinx-book-theme's label of the menu's entry for the page's source file."""
+
+READER_FOLDER = "reader"
+"""The site's folder of reader copies, one per chapter, as in the kit."""
+
 
 def add_kit_to_download_menu(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Add "Learner kit (.zip)" to a chapter's download menu (``html-page-context`` handler)."""
+    """Add "Learner kit (.zip)" to a chapter's download menu, and point its ``.ipynb`` at the reader copy.
+
+    An ``html-page-context`` handler.
+    """
     header_buttons = context.get("header_buttons")
     if context.get("page_source_suffix") != ".ipynb" or header_buttons is None:
         return
+    downloads = [button for menu in header_buttons if menu.get("label") == DOWNLOAD_GROUP for button in menu["buttons"]]
+    for button in downloads:
+        if button.get("label") == SOURCE_ENTRY:
+            button["url"] = context["pathto"](f"{READER_FOLDER}/{Path(pagename).name}.ipynb", 1)
+            button["tooltip"] = "This chapter as a plain notebook, with this build's numbers (its reader copy)"
     entry = {
         "type": "link",
         "url": context["pathto"](KIT_NAME, 1),
@@ -49,7 +68,7 @@ def write_learner_kit(app: Sphinx, exception: Exception | None) -> None:
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / app.config.learner_kit_book
     try:
-        write_kit(app.srcdir, Path(app.outdir) / KIT_NAME, executed)
+        write_kit(app.srcdir, Path(app.outdir) / KIT_NAME, executed, reader_dir=Path(app.outdir) / READER_FOLDER)
     except ValueError as err:
         raise ExtensionError(f"learner kit: {err}") from None
 

@@ -6,7 +6,8 @@ This extension adds entries that work offline, on every notebook page:
 
 - "Copy the command to run it": copies a shell command (``run_locally_command``,
   with ``{path}`` replaced by the notebook's path relative to
-  ``run_locally_root``) that opens the chapter from a clone of the project.
+  ``run_locally_root``) that opens the chapter (the book's: from the learner
+  kit's folder, with a note for a clone of the project).
 - "Open in local JupyterLab": only when ``run_locally_jupyterlab_url`` is set,
   a link to the notebook in a JupyterLab already running on the reader's machine.
 
@@ -80,7 +81,8 @@ def add_run_locally_buttons(
                 "type": "link",
                 "url": f"{lab_url}/{path}",
                 "text": "Open in local JupyterLab",
-                "tooltip": "Opens it in the JupyterLab that `make lab` runs on this computer",
+                "tooltip": "Opens it in the JupyterLab running on this computer "
+                           "(jupyter lab reader in the learner kit, or make lab in a clone)",
                 "icon": "fas fa-laptop-code",
                 "label": "local-jupyterlab-button",
             }

@@ -104,6 +104,18 @@ def test_the_setup_page_and_every_chapter_offer_the_kit(kit):
         assert learner_kit.KIT_NAME in targets, f"{page.name} does not link to the kit"
 
 
+def test_each_chapter_offers_its_reader_copy_not_its_source(kit):
+    with zipfile.ZipFile(HTML / learner_kit.KIT_NAME) as archive:
+        for stem in CHAPTERS:
+            page = HTML / "book" / f"{stem}.html"
+            targets = [urljoin(page.relative_to(HTML).as_posix(), href) for href in links(page)]
+            notebooks = [target for target in targets if target.endswith(".ipynb") and "://" not in target]
+            assert notebooks == [f"reader/{stem}.ipynb"], f"{page.name} offers {notebooks}"
+            offered = (HTML / notebooks[0]).read_bytes()
+            assert offered == archive.read(f"{learner_kit.FOLDER}/reader/{stem}.ipynb")
+            assert b"myst_nb" not in offered and b"{glue" not in offered
+
+
 def test_the_setup_page_comes_first_and_numbers_stay(kit):
     index = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
     assert index.index('href="setup.html"') < index.index('href="01-welcome.html"')

@@ -478,8 +478,8 @@ def test_copy_command_to_run_the_chapter_locally(open_page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.locator(".dropdown-launch-buttons .dropdown-toggle").click()
     page.locator(".btn-run-locally-button").click()
-    expect(page.locator(".btn-run-locally-button")).to_contain_text("Copied: make lab")
+    expect(page.locator(".btn-run-locally-button")).to_contain_text("Copied: .venv/bin/jupyter lab reader/")
     assert page.evaluate("() => navigator.clipboard.readText()") == (
-        "make lab  # then open 05-broadcasting.ipynb")
+        ".venv/bin/jupyter lab reader/05-broadcasting.ipynb  # in the learner kit's folder; in a clone: make lab")
     lab = page.locator(".btn-local-jupyterlab-button")
     assert lab.get_attribute("href") == "http://localhost:8888/lab/tree/05-broadcasting.ipynb"

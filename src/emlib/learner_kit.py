@@ -191,7 +191,9 @@ def kit_members(root: str | Path, executed_dir: str | Path) -> dict[str, bytes]:
     return members
 
 
-def write_kit(root: str | Path, out: str | Path, executed_dir: str | Path) -> Path:
+def write_kit(
+    root: str | Path, out: str | Path, executed_dir: str | Path, *, reader_dir: str | Path | None = None
+) -> Path:
     """Write the kit to ``out``, replacing any earlier one atomically; its path.
 
     Parameters
@@ -202,6 +204,9 @@ def write_kit(root: str | Path, out: str | Path, executed_dir: str | Path) -> Pa
         The zip to write, e.g. ``_build/html/learner-kit.zip``.
     executed_dir : str or pathlib.Path
         The build's executed chapters (``_build/jupyter_execute/book``).
+    reader_dir : str or pathlib.Path, optional
+        Also write each chapter's reader copy, as in the kit, into this folder
+        (the site's, where each chapter's download menu offers its own).
 
     Raises
     ------
@@ -209,6 +214,11 @@ def write_kit(root: str | Path, out: str | Path, executed_dir: str | Path) -> Pa
         See :func:`kit_members`; nothing is written then.
     """
     members = kit_members(root, executed_dir)
+    if reader_dir is not None:
+        prefix = f"{FOLDER}/reader/"
+        for member, data in members.items():
+            if member.startswith(prefix):
+                write_atomically(Path(reader_dir) / member.removeprefix(prefix), lambda handle, data=data: handle.write(data))
     return write_atomically(out, lambda handle: handle.write(zip_bytes(members)))
 
 
