@@ -561,7 +561,7 @@ def _convert_once(m_step_once: object, *, rows: list, responsibilities: list) ->
         raise Wrong(f"m_step_once returns a {type(result).__name__}, not a MixtureParams as hoisted.m_step does")
     expected = hoisted.m_step(rows, responsibilities)
     for field in ("means", "variances", "weights"):
-        compare(f"its {field}", getattr(result, field), getattr(expected, field))
+        compare(f"m_step_once's {field}", getattr(result, field), getattr(expected, field))
 
 
 STEPS = {"estep": "e_step", "mstep": "m_step"}
@@ -698,7 +698,7 @@ def _log_kernel(log_kernel: object, *, samples: np.ndarray, means: np.ndarray, v
     # The loop's table, entry by entry: [i, k] = -(x_i - mu_k)^2 / (2 sigma_k^2).
     expected = np.array([[-((s - m) ** 2) / (2 * v) for m, v in zip(means, variances)] for s in samples])
     compare(
-        "its table",
+        "log_kernel's table",
         result,
         expected,
         shapes={(samples.size,): "one value per sample: the table needs a column per component"},
@@ -715,12 +715,12 @@ def _logsumexp_rows(logsumexp_rows: object, *, a: np.ndarray) -> None:
     from scipy.special import logsumexp
 
     a = np.asarray(a, dtype=float)
-    result = numbers(call(logsumexp_rows, "logsumexp_rows", a.copy()), "its result", finite=False)
+    result = numbers(call(logsumexp_rows, "logsumexp_rows", a.copy()), "logsumexp_rows(a)", finite=False)
     n_rows, n_columns = a.shape
     if result.shape == (n_columns,) and not np.isfinite(result).all():
-        raise Wrong("its result is not finite: subtract each column's own maximum before np.exp")
+        raise Wrong("logsumexp_rows(a) is not finite: subtract each column's own maximum before np.exp")
     compare(
-        "its result",
+        "logsumexp_rows(a)",
         result,
         logsumexp(a, axis=0),
         shapes={
@@ -785,7 +785,7 @@ def _density_on_a_grid(density: object, *, grid: np.ndarray, params: MixturePara
     )
     table = (params.n_components, grid.size)  # (K, G), components by samples as the book lays it out
     compare(
-        "its result",
+        "density(grid, params)",
         result,
         expected,
         shapes={
