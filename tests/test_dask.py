@@ -119,19 +119,29 @@ def test_an_array_in_memory_is_scattered_chunk_by_chunk_without_a_large_graph(cl
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = em_dask(x, START, tol=0, max_iter=3, chunk_samples=250_000)
-        sent = dask_fit.send_once(dask_fit.as_dask_array(x, chunk_samples=250_000))
+        sent = dask_fit.as_dask_array(x, chunk_samples=250_000)
     assert_same_fit(result, emlib.em_vectorized(x, START, tol=0, max_iter=3))
-    holders = [workers for workers in client.who_has(sent).values()]
+    holders = list(client.who_has(sent).values())
     assert len(holders) == 8 and all(len(workers) == 1 for workers in holders)
     assert len({workers[0] for workers in holders}) == 2  # both workers hold chunks
     assert np.array_equal(sent.compute(), x)
 
 
+def test_rows_of_a_table_in_memory_are_sent_as_whole_rows(client):
+    table = np.arange(60.0).reshape(6, 10)
+    sent = dask_fit.send_once(table, 4)
+    assert sent.chunks == ((4, 2), (10,)) and np.array_equal(sent.compute(), table)
+    equal = dask_fit.send_once(np.zeros((4, 3)), 1)  # chunks of equal values are four chunks, not one shared
+    assert len(client.who_has(equal)) == 4
+
+
 def test_without_a_client_the_chunks_stay_in_this_process(threads, client):
     assert dask_fit.active_client() is None  # Dask's threads, though a client exists
+    futures_before = set(client.futures)
     x = np.arange(10.0)
-    sent = dask_fit.send_once(dask_fit.as_dask_array(x, chunk_samples=4))
+    sent = dask_fit.send_once(x, 4)
     assert sent.numblocks == (3,) and np.array_equal(sent.compute(), x)
+    assert set(client.futures) == futures_before  # nothing was scattered
 
 
 def test_wraps_a_memory_mapped_npy_by_its_name(client, tmp_path, samples, reference):

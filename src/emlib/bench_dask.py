@@ -4,7 +4,7 @@ Three parts, each on a ``dask.distributed.LocalCluster`` of worker processes
 with one thread each, on data drawn from :func:`emlib.bench.bench_problem`:
 
 ``in-memory``
-    For each :math:`N`: the data persisted on the workers, seconds per
+    For each :math:`N`: the data held by the workers, seconds per
     iteration of ``em_dask`` (the marginal time, :func:`emlib.bench.seconds_per_iteration`),
     of ``em_vectorized`` on the same data in this process, their ratio, and
     the exp floor (:func:`emlib.bench.exp_floor_seconds`, measured at
@@ -45,6 +45,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -55,6 +56,9 @@ from emlib.files import write_atomically
 from emlib.params import MixtureParams
 from emlib.sampling import sample
 from emlib.vectorized import em_vectorized
+
+if TYPE_CHECKING:
+    import dask.array as da
 
 JSON_NAME = "dask-bench.json"
 PARTS = ("in-memory", "scaling", "out-of-core")
@@ -102,13 +106,11 @@ def balanced_chunks(n_samples: int, n_workers: int) -> int:
     return math.ceil(n_samples / n_chunks)
 
 
-def persisted_samples(x: np.ndarray, n_workers: int):
+def samples_on_workers(x: np.ndarray, n_workers: int) -> da.Array:
     """``x`` as a Dask array held by the workers of the active client, in balanced chunks (:func:`emlib.dask_fit.send_once`)."""
-    import dask.array as da
-
     from emlib.dask_fit import send_once
 
-    return send_once(da.from_array(x, chunks=balanced_chunks(x.size, n_workers)))
+    return send_once(x, balanced_chunks(x.size, n_workers))
 
 
 def in_memory_part(sizes, k, n_workers, *, repeat, min_seconds, progress: Progress) -> list[dict]:
@@ -122,7 +124,7 @@ def in_memory_part(sizes, k, n_workers, *, repeat, min_seconds, progress: Progre
         for n in sizes:
             x = sample(true, n, seed=0)
             vectorized = seconds_per_iteration(em_vectorized, x, start, repeat=repeat, min_seconds=min_seconds)
-            data = persisted_samples(x, n_workers)
+            data = samples_on_workers(x, n_workers)
             del x
             dask_seconds = seconds_per_iteration(em_dask, data, start, repeat=repeat, min_seconds=min_seconds)
             n_chunks = data.numblocks[0]
@@ -152,7 +154,7 @@ def scaling_part(n, k, max_workers, *, repeat, min_seconds, progress: Progress) 
     for workers in range(1, max_workers + 1):
         cluster, client = start_cluster(workers)
         try:
-            data = persisted_samples(x, workers)
+            data = samples_on_workers(x, workers)
             seconds = seconds_per_iteration(em_dask, data, start, repeat=repeat, min_seconds=min_seconds)
             records.append({"n_samples": n, "n_components": k, "workers": workers, "em_dask_seconds": seconds})
             del data

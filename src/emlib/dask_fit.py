@@ -91,14 +91,16 @@ def _is_whole_memmap(x: object) -> bool:
 
 
 def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
-    """``x`` as a Dask array of validated type and shape, without reading its values.
+    """``x`` as a Dask array of validated type and shape, its chunks where they will be processed.
 
     A Dask array is taken as it is. An array with a ``shape`` and a ``dtype``
-    (NumPy, a memory-mapped ``.npy``, Zarr) is wrapped, in chunks of whole rows
+    (NumPy, a memory-mapped ``.npy``, Zarr) is cut into chunks of whole rows
     of about ``chunk_samples`` samples (by default Zarr's own chunks, or
-    :data:`CHUNK_SAMPLES`); a memory-mapped file as a :class:`MemmapFile`.
-    Anything in memory (:func:`lives_in_memory`) goes through
-    :func:`emlib.validation.check_data` first, with the same errors.
+    :data:`CHUNK_SAMPLES`): a file or Zarr is wrapped without reading its
+    values (a memory-mapped file as a :class:`MemmapFile`), and anything in
+    memory (:func:`lives_in_memory`) goes through
+    :func:`emlib.validation.check_data`, with the same errors, and is then
+    sent once to where its chunks will be processed (:func:`send_once`).
 
     Raises
     ------
@@ -121,6 +123,8 @@ def as_dask_array(x: object, chunk_samples: int | None = None) -> da.Array:
         chunks = zarr_chunks  # Zarr's own chunks: each is read once
     else:
         chunks = (max(1, (chunk_samples or CHUNK_SAMPLES) // row_length), *shape[1:])
+    if isinstance(x, np.ndarray):  # in this process's memory (a whole memory map is a MemmapFile by now)
+        return send_once(x, chunks[0])
     return da.from_array(x, chunks=chunks)
 
 
@@ -146,21 +150,23 @@ def active_client() -> Client | None:
     return client if isinstance(client, Client) else None
 
 
-def send_once(data: da.Array) -> da.Array:
-    """``data``, held by this process, kept where its chunks will be processed: sent once, not in every iteration.
+def send_once(samples: np.ndarray, rows_per_chunk: int) -> da.Array:
+    """Samples held by this process, as a Dask array whose chunks stay where they will be processed.
 
-    On a ``dask.distributed`` client each chunk is scattered to a worker, as
-    Dask's best practices advise: a graph holding the whole array would pass
-    through the scheduler (and Dask warns about it). On Dask's threads the
-    chunks are persisted in this process.
+    The chunks are ``rows_per_chunk`` whole rows each. On a
+    ``dask.distributed`` client, each chunk (a view of ``samples``) is
+    scattered to a worker, one message per chunk, as Dask's best practices
+    advise: a graph holding the whole array would be one large message, and
+    Dask warns about it. On Dask's threads the chunks are persisted in this
+    process. Either way the samples are sent once, not in every iteration.
     """
     client = active_client()
     if client is None:
-        return data.persist()
-    pieces = [part.compute(scheduler="sync") for part in data.to_delayed().ravel()]  # views of the samples
-    sent = client.scatter(pieces)  # one chunk per worker in turn
-    rows = [da.from_delayed(future, shape=piece.shape, dtype=piece.dtype) for future, piece in zip(sent, pieces)]
-    return da.concatenate(rows, axis=0)
+        return da.from_array(samples, chunks=(rows_per_chunk, *samples.shape[1:])).persist()
+    pieces = [samples[start : start + rows_per_chunk] for start in range(0, len(samples), rows_per_chunk)]
+    sent = client.scatter(pieces, hash=False)  # one chunk per worker in turn; chunks of equal values stay apart
+    parts = [da.from_delayed(future, shape=piece.shape, dtype=piece.dtype) for future, piece in zip(sent, pieces)]
+    return da.concatenate(parts, axis=0)
 
 
 def chunk_summary(chunk: np.ndarray) -> np.ndarray:
@@ -320,11 +326,9 @@ def em_dask(
     """
     if chunk_samples is not None:
         check_int(chunk_samples, "chunk_samples", minimum=1)
-    in_memory = lives_in_memory(x)
 
     def validate(x: object) -> Chunks:
-        data = as_dask_array(x, chunk_samples)
-        return Chunks(send_once(data) if in_memory else data)
+        return Chunks(as_dask_array(x, chunk_samples))
 
     step = functools.partial(em_step, sweeper=sweep_chunks)
     return run_em(
