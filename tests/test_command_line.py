@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from emlib.command_line import plain_text, run
+from emlib.command_line import argument_parser, plain_text, run
 
 TOOLS = ["bench", "bench_dask", "check", "learner_kit", "notebook_times", "serve", "student"]
 
@@ -81,3 +81,13 @@ def test_every_tools_help_is_plain_text(tool):
                            timeout=120).stdout
     assert shown.startswith(f"usage: python -m emlib.{tool}")
     assert "``" not in shown and ":func:" not in shown and ":mod:" not in shown
+
+
+def test_a_tool_started_with_stdout_closed_keeps_its_status():
+    done = subprocess.run(["sh", "-c", f"'{sys.executable}' -c 'from emlib.command_line import run; run(lambda: 0)' >&-"],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_help_works_without_docstrings():
+    assert argument_parser("emlib.check", None).format_help().startswith("usage: python -m emlib.check")

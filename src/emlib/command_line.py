@@ -27,9 +27,10 @@ def plain_text(rest: str) -> str:
     return _ROLE.sub(r"\1", rest).replace("``", "")
 
 
-def argument_parser(module: str, docstring: str) -> argparse.ArgumentParser:
+def argument_parser(module: str, docstring: str | None) -> argparse.ArgumentParser:
     """The parser of ``python -m module``, described by the first line of its docstring, in plain text."""
-    return argparse.ArgumentParser(prog=f"python -m {module}", description=plain_text(docstring.splitlines()[0]))
+    first_line = (docstring or "").splitlines()[:1]  # no docstring under python -OO
+    return argparse.ArgumentParser(prog=f"python -m {module}", description=plain_text("".join(first_line)) or None)
 
 
 def run(main: Callable[[], int | None], *, interrupted: str = "interrupted") -> NoReturn:
@@ -38,7 +39,8 @@ def run(main: Callable[[], int | None], *, interrupted: str = "interrupted") -> 
         try:
             status = main()
         finally:
-            sys.stdout.flush()  # a reader that went away is found here, not in Python's own flush at exit
+            if sys.stdout is not None and not sys.stdout.closed:  # None when started with stdout closed (>&-)
+                sys.stdout.flush()  # a reader that went away is found here, not in Python's own flush at exit
     except KeyboardInterrupt:
         print(interrupted, file=sys.stderr)
         status = 130
