@@ -6,10 +6,11 @@ This extension adds entries that work offline, on every notebook page:
 
 - "Copy the command to run it": copies a shell command (``run_locally_command``,
   with ``{path}`` replaced by the notebook's path relative to
-  ``run_locally_root``) that opens the chapter (the book's: from the learner
-  kit's folder, with a note for a clone of the project).
+  ``run_locally_root``) that opens the chapter.
 - "Open in local JupyterLab": only when ``run_locally_jupyterlab_url`` is set,
   a link to the notebook in a JupyterLab already running on the reader's machine.
+
+Both tooltips end with ``run_locally_hint``: where to run the command.
 
 The copy itself is done by ``copyRunCommand`` in ``_static/run-locally.js``.
 """
@@ -62,6 +63,7 @@ def add_run_locally_buttons(
     if path is None or header_buttons is None:
         return
     command = app.config.run_locally_command.format(path=path)
+    hint = app.config.run_locally_hint
     entries = [
         {
             "type": "javascript",
@@ -69,7 +71,7 @@ def add_run_locally_buttons(
             # those quotes inside the onclick="..." attribute.
             "javascript": html.escape(f"copyRunCommand(this, {json.dumps(command)})"),
             "text": "Copy the command to run it",
-            "tooltip": f"Copies: {command}",
+            "tooltip": " ".join(filter(None, [f"Copies: {command}.", hint])),
             "icon": "fas fa-terminal",
             "label": "run-locally-button",
         }
@@ -81,8 +83,7 @@ def add_run_locally_buttons(
                 "type": "link",
                 "url": f"{lab_url}/{path}",
                 "text": "Open in local JupyterLab",
-                "tooltip": "Opens it in the JupyterLab running on this computer "
-                           "(jupyter lab reader in the learner kit, or make lab in a clone)",
+                "tooltip": " ".join(filter(None, [f"Opens it in the JupyterLab running at {lab_url}.", hint])),
                 "icon": "fas fa-laptop-code",
                 "label": "local-jupyterlab-button",
             }
@@ -94,6 +95,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the configuration values and the page handler."""
     app.add_config_value("run_locally_command", "make lab  # then open {path}", "html")
     app.add_config_value("run_locally_root", "", "html")
+    app.add_config_value("run_locally_hint", "", "html")
     app.add_config_value("run_locally_jupyterlab_url", "", "html")
     # After sphinx-book-theme's own launch buttons (priority 501).
     app.connect("html-page-context", add_run_locally_buttons, priority=502)

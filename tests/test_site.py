@@ -366,14 +366,15 @@ def test_the_site_has_what_the_checks_look_for():
 
 
 def test_download_button_offers_each_pages_source():
-    """A chapter downloads as its notebook (.ipynb), a text page as its .md."""
+    """A chapter downloads as its reader copy (a plain .ipynb), a text page as its .md source."""
     for relpath in site_pages():
         if not relpath.startswith("book/"):
             continue
         stem = relpath.removesuffix(".html")
-        sources = [f"_sources/{stem}{suffix}" for suffix in (".ipynb", ".md")]
+        chapter = (ROOT / f"{stem}.ipynb").is_file()
+        wanted = f"reader/{stem.removeprefix('book/')}.ipynb" if chapter else f"_sources/{stem}.md"
         offered = {internal_target(relpath, href) for href in parse_page(relpath).links}
-        assert any((source, "") in offered for source in sources), f"{relpath}: no download"
+        assert (wanted, "") in offered, f"{relpath}: no download of {wanted}"
 
 
 @pytest.mark.parametrize("relpath", site_pages())
@@ -479,7 +480,6 @@ def test_copy_command_to_run_the_chapter_locally(open_page):
     page.locator(".dropdown-launch-buttons .dropdown-toggle").click()
     page.locator(".btn-run-locally-button").click()
     expect(page.locator(".btn-run-locally-button")).to_contain_text("Copied: .venv/bin/jupyter lab reader/")
-    assert page.evaluate("() => navigator.clipboard.readText()") == (
-        ".venv/bin/jupyter lab reader/05-broadcasting.ipynb  # in the learner kit's folder; in a clone: make lab")
+    assert page.evaluate("() => navigator.clipboard.readText()") == ".venv/bin/jupyter lab reader/05-broadcasting.ipynb"
     lab = page.locator(".btn-local-jupyterlab-button")
     assert lab.get_attribute("href") == "http://localhost:8888/lab/tree/05-broadcasting.ipynb"
