@@ -81,3 +81,11 @@ def test_the_out_of_core_breakdown_scales_the_in_memory_arithmetic_of_the_same_w
                          "both": 18.0, "iteration": 15.0}
     with pytest.raises(ValueError, match="no in-memory record with 3 workers"):
         dask_tables.out_of_core_breakdown({"in-memory": in_memory, "out-of-core": {"records": [{**disk, "workers": 3}]}})
+
+
+def test_recorded_on_names_the_machine_and_the_versions():
+    environment = {"created": "2026-11-30T01:09:40+00:00", "cpu_count": 2, "memory_bytes": 25_276_510_208,
+                   "python": "3.11.7", "versions": {"numpy": "2.4.6", "scikit-learn": None},
+                   "dask_versions": {"dask": "2026.8.0"}}
+    assert dask_tables.recorded_on(environment) == (
+        "recorded 2026-11-30 on 2 processors, 25.3 GB of memory, Python 3.11.7; numpy 2.4.6, dask 2026.8.0")

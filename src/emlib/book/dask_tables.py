@@ -1,7 +1,9 @@
-"""Chapter 8's tables: the cost of small chunks, and the Dask benchmark's recorded results.
+"""Chapter 8's tables and sums on the Dask benchmark's recorded results, and the cost of small chunks.
 
-Each function takes measured numbers (or the parts that
-:func:`emlib.bench_dask.load` reads) and returns a :class:`~emlib.book.table.Table`.
+The table functions take measured numbers (or the parts that
+:func:`emlib.bench_dask.load` reads) and return a :class:`~emlib.book.table.Table`;
+:func:`out_of_core_breakdown` adds up the recorded costs that chapter 8
+compares, and :func:`recorded_on` says where the results were recorded.
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ def out_of_core_table(part: Mapping) -> Table:
     )
 
 
+def recorded_on(environment: Mapping) -> str:
+    """One line on the machine and the versions a recorded part ran on, from its ``"environment"``."""
+    versions = {**environment.get("versions", {}), **environment.get("dask_versions", {})}
+    packages = ", ".join(f"{name} {version}" for name, version in versions.items() if version)
+    return (f"recorded {environment['created'][:10]} on {environment['cpu_count']} processors, "
+            f"{environment['memory_bytes'] / GB:.1f} GB of memory, Python {environment['python']}; {packages}")
+
+
 def out_of_core_breakdown(parts: Mapping) -> dict[str, float]:
     r"""An out-of-core iteration's time beside its two costs: reading the chunks, and their arithmetic.
 
@@ -66,14 +76,15 @@ def out_of_core_breakdown(parts: Mapping) -> dict[str, float]:
     Returns
     -------
     dict
-        Seconds, for the :math:`N` samples on disk: ``"reading"``, the first
-        pass (it reads every chunk and adds only sums, minima and maxima);
-        ``"reading_share"``, its read speed as a share of the plain
-        sequential read's; ``"arithmetic"``, ``em_dask``'s time per sample in
-        memory with the same workers and :math:`K`, at the largest such
-        :math:`N` (``"arithmetic_measured_at"``), times :math:`N`; ``"both"``,
-        their sum, what an iteration would take if reading and arithmetic never
-        overlapped; and ``"iteration"``, what it took.
+        For the :math:`N` samples on disk, in seconds: ``"reading"``, the
+        first pass (it reads every chunk and adds only sums, minima and
+        maxima); ``"arithmetic"``, ``em_dask``'s time per sample in memory
+        with the same workers and :math:`K`, at the largest such :math:`N`,
+        times :math:`N`; ``"both"``, their sum, what an iteration would take if
+        reading and arithmetic never overlapped; ``"iteration"``, what it took.
+        Also ``"reading_share"``, the first pass's read speed as a share of the
+        plain sequential read's, and ``"arithmetic_measured_at"``, that
+        in-memory :math:`N` (as a float).
 
     Raises
     ------
@@ -91,7 +102,7 @@ def out_of_core_breakdown(parts: Mapping) -> dict[str, float]:
         "reading": disk["first_pass_seconds"],
         "reading_share": disk["disk_read_seconds"] / disk["first_pass_seconds"],
         "arithmetic": arithmetic,
-        "arithmetic_measured_at": in_memory["n_samples"],
+        "arithmetic_measured_at": float(in_memory["n_samples"]),
         "both": disk["first_pass_seconds"] + arithmetic,
         "iteration": disk["em_dask_seconds"],
     }
