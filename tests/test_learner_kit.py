@@ -134,3 +134,16 @@ def test_rebuilding_the_kit_gives_the_same_bytes(kit, tmp_path):
     first = learner_kit.write_kit(ROOT, tmp_path / "one" / learner_kit.KIT_NAME, executed)
     second = learner_kit.write_kit(ROOT, tmp_path / "two" / learner_kit.KIT_NAME, executed)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_sites_reader_copies_are_the_kits_and_old_ones_go(kit, tmp_path):
+    executed = ROOT / "_build" / "jupyter_execute" / "book"
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    (reader / "09-removed-chapter.ipynb").write_text("{}")
+    (reader / "notes.txt").write_text("not a copy")
+    written = learner_kit.write_kit(ROOT, tmp_path / learner_kit.KIT_NAME, executed, reader_dir=reader)
+    with zipfile.ZipFile(written) as archive:
+        for stem in CHAPTERS:
+            assert (reader / f"{stem}.ipynb").read_bytes() == archive.read(f"{learner_kit.FOLDER}/reader/{stem}.ipynb")
+    assert sorted(path.name for path in reader.iterdir()) == sorted([f"{stem}.ipynb" for stem in CHAPTERS] + ["notes.txt"])

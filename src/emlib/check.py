@@ -12,7 +12,9 @@ fixes it>``, and exits with status 0 or 1 (2 for a bad argument). The checks:
 * the Python version, against the book package's ``Requires-Python``;
 * the requirements file (``requirements-learner.txt``, or ``requirements.txt``
   with ``--full``) reads as pip reads it, and every package it names is
-  installed at a version it allows;
+  installed at a version it allows (with no file found, a ``FAIL`` line says
+  where to run the check, and the packages :mod:`emlib` itself declares are
+  checked instead);
 * a Jupyter kernel starts, runs a cell, and can import :mod:`emlib` (a kernel
   that runs another Python than the one you installed into cannot);
 * a tiny EM fit, where the question's loops (:func:`emlib.em_original`) and the
@@ -609,7 +611,9 @@ def run_checks(
     ----------
     requirements : str or pathlib.Path, optional
         The requirements file; found with :func:`find_requirements` if omitted.
-        A missing file, or bad lines in one, are reported as failed checks.
+        A missing file, or bad lines in one, are reported as failed checks; if
+        none is found, the dependencies the installed ``emlib`` declares are
+        checked instead.
     full : bool, default False
         Check the build-and-test environment (``requirements.txt``) instead of
         the learner's (``requirements-learner.txt``).

@@ -409,12 +409,12 @@ def _third_version_agrees(broadcast_fit: object, *, fast: EMResult) -> None:
         raise Wrong(f"broadcast_fit is a {type(broadcast_fit).__name__}, not the result of a fit yet")
     first, reference = broadcast_fit.log_likelihood[:1], fast.log_likelihood[:1]
     if not np.allclose(first, reference, rtol=RTOL, atol=0):
-        raise Wrong("it started from other parameters or other data than fast: fit x from SEED_PROBLEM.start")
+        raise Wrong("broadcast_fit started from other parameters or other data than fast: fit x from SEED_PROBLEM.start")
     if broadcast_fit.n_iter != fast.n_iter:
         more = "more" if broadcast_fit.n_iter > fast.n_iter else "fewer"
-        raise Wrong(f"it ran {more} iterations than fast: stop it the same way, with tol=SEED_PROBLEM.tol")
+        raise Wrong(f"broadcast_fit ran {more} iterations than fast: stop it the same way, with tol=SEED_PROBLEM.tol")
     if not np.allclose(broadcast_fit.params.as_array(), fast.params.as_array(), rtol=RTOL, atol=0):
-        raise Wrong("its parameters differ from fast.params beyond nine significant digits")
+        raise Wrong("broadcast_fit.params differ from fast.params beyond nine significant digits")
 
 
 @exercise("1.2")

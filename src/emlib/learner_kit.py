@@ -206,7 +206,8 @@ def write_kit(
         The build's executed chapters (``_build/jupyter_execute/book``).
     reader_dir : str or pathlib.Path, optional
         Also write each chapter's reader copy, as in the kit, into this folder
-        (the site's, where each chapter's download menu offers its own).
+        (the site's, where each chapter's download menu offers its own), after
+        the zip, and remove the notebooks there that the kit no longer has.
 
     Raises
     ------
@@ -214,12 +215,16 @@ def write_kit(
         See :func:`kit_members`; nothing is written then.
     """
     members = kit_members(root, executed_dir)
+    kit = write_atomically(out, lambda handle: handle.write(zip_bytes(members)))
     if reader_dir is not None:
         prefix = f"{FOLDER}/reader/"
-        for member, data in members.items():
-            if member.startswith(prefix):
-                write_atomically(Path(reader_dir) / member.removeprefix(prefix), lambda handle, data=data: handle.write(data))
-    return write_atomically(out, lambda handle: handle.write(zip_bytes(members)))
+        copies = {member.removeprefix(prefix): data for member, data in members.items() if member.startswith(prefix)}
+        for name, data in copies.items():
+            write_atomically(Path(reader_dir) / name, lambda handle, data=data: handle.write(data))
+        for stale in Path(reader_dir).glob("*.ipynb"):
+            if stale.name not in copies:
+                stale.unlink()
+    return kit
 
 
 def main(argv: list[str] | None = None) -> int:
