@@ -135,6 +135,12 @@ def test_rows_of_a_table_in_memory_are_sent_as_whole_rows(client):
     assert len(client.who_has(equal)) == 4
 
 
+@pytest.mark.parametrize(("rows", "error"), [(0, ValueError), (2.5, TypeError)])
+def test_rows_per_chunk_is_checked(rows, error):
+    with pytest.raises(error, match="rows_per_chunk"):
+        dask_fit.send_once(np.arange(4.0), rows)
+
+
 def test_without_a_client_the_chunks_stay_in_this_process(threads, client):
     assert dask_fit.active_client() is None  # Dask's threads, though a client exists
     futures_before = set(client.futures)

@@ -159,7 +159,13 @@ def send_once(samples: np.ndarray, rows_per_chunk: int) -> da.Array:
     advise: a graph holding the whole array would be one large message, and
     Dask warns about it. On Dask's threads the chunks are persisted in this
     process. Either way the samples are sent once, not in every iteration.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``rows_per_chunk`` is not an integer >= 1.
     """
+    rows_per_chunk = check_int(rows_per_chunk, "rows_per_chunk", minimum=1)
     client = active_client()
     if client is None:
         return da.from_array(samples, chunks=(rows_per_chunk, *samples.shape[1:])).persist()
