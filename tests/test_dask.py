@@ -286,6 +286,19 @@ def test_a_breakdown_is_em_vectorized_s_error(threads, x, init, as_dask):
     assert (caught.value.iteration, caught.value.cause) == (expected.value.iteration, expected.value.cause)
 
 
+def test_a_breakdowns_diagnosis_reads_chunk_by_chunk_never_the_whole_array(threads, monkeypatch):
+    x, init = BREAKDOWNS["empty component"]
+    with pytest.raises(EMBreakdownError) as expected:
+        emlib.em_vectorized(x, init, tol=0, max_iter=200)
+
+    def gathered(*args, **kwargs):
+        raise AssertionError("the whole Dask array was gathered into one process")
+
+    monkeypatch.setattr(da.Array, "__array__", gathered)
+    with pytest.raises(EMBreakdownError, match=re.escape(str(expected.value))):
+        em_dask(da.from_array(x, chunks=5), init, tol=0, max_iter=200)
+
+
 def test_a_breakdown_on_the_cluster_is_em_vectorized_s_error(client):
     x, init = BREAKDOWNS["overflow"]
     with pytest.raises(EMBreakdownError) as expected:

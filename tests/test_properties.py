@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import emlib
 from emlib import EMBreakdownError, MixtureParams
+from emlib.driver import DataRange, blocks_of, diagnose
 
 
 @st.composite
@@ -99,3 +100,22 @@ def test_mixtures_differing_in_one_value_are_unequal(params, field, nudge):
     changed = values[row, k] != params.as_array()[row, k]  # a tiny nudge may round away
     other = MixtureParams(*values)
     assert (other != params) == changed
+
+
+@st.composite
+def diagnoses(draw):
+    """Samples, and parameters from far and narrow to ordinary, so that every cause of a breakdown comes up."""
+    x = np.array(draw(st.lists(st.floats(-100, 100), min_size=2, max_size=60)))
+    k = draw(st.integers(1, 4))
+    means = draw(st.lists(st.floats(-1e6, 1e6), min_size=k, max_size=k))
+    variances = [10.0**e for e in draw(st.lists(st.integers(-300, 6), min_size=k, max_size=k))]
+    weights = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=k, max_size=k))) + 1e-3
+    return x, MixtureParams(means=means, variances=variances, weights=weights / weights.sum())
+
+
+@SETTINGS
+@given(diagnoses(), st.integers(1, 7))
+def test_a_diagnosis_does_not_depend_on_how_the_samples_are_cut(problem, block):
+    x, params = problem
+    data = DataRange(float(x.min()), float(x.max()), x.size)
+    assert diagnose(blocks_of(x, block), params, data) == diagnose(blocks_of(x), params, data)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import mmap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -236,6 +237,14 @@ class Chunks:
         data's spread (their squares would overflow for data it refuses).
         """
         return end_rows(self.low - self.center, self.high - self.center)
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The samples, one chunk at a time in this process, as 1-D ``float64`` arrays (for :func:`emlib.driver.diagnose`).
+
+        Only a breakdown's diagnosis reads them here: the fit itself never gathers a chunk.
+        """
+        for part in self.parts:
+            yield np.asarray(part.compute(), dtype=np.float64).ravel()
 
     def min(self) -> float:
         """The smallest sample, as an array's ``min()`` (for :func:`emlib.validation.check_spread`)."""

@@ -7,9 +7,10 @@ until a stopping rule holds, so the versions cannot differ in anything else.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -186,18 +187,35 @@ def collapsed_component(variances: np.ndarray, data: DataRange) -> int | None:
     return None
 
 
-def diagnose(samples: np.ndarray, params: MixtureParams, data: DataRange) -> tuple[str, int | None]:
+DIAGNOSIS_BLOCK = 2**20
+"""Samples per block when :func:`diagnose` reads an array in memory: its extra memory is a few such blocks."""
+
+
+def blocks_of(samples: np.ndarray, size: int = DIAGNOSIS_BLOCK) -> Callable[[], Iterator[np.ndarray]]:
+    """What :func:`diagnose` reads: a function that yields ``samples``, flattened, in views of ``size`` samples."""
+    flat = samples.ravel()
+    return lambda: (flat[start:start + size] for start in range(0, flat.size, size))
+
+
+def diagnose(
+    blocks: Callable[[], Iterable[np.ndarray]], params: MixtureParams, data: DataRange
+) -> tuple[str, int | None]:
     r"""Why an iteration from ``params`` broke down: the first of :data:`BREAKDOWN_CAUSES` that holds.
 
     The answer is computed from the numbers, not from the error a fitter
     raised (which differs between fitters), with a careful log-space E-step
     and M-step that cannot break down themselves. It runs only after a
-    failure; it costs :math:`O(NK)` time and a few arrays of :math:`N` values.
+    failure and reads the samples block by block, twice (the sums
+    :math:`\sum_i \gamma_{ik}` and :math:`\sum_i \gamma_{ik} x_i`, then
+    :math:`\sum_i \gamma_{ik} (x_i - \mu_k)^2`): :math:`O(NK)` time, and
+    a few arrays of one block's size, however large :math:`N` is.
 
     Parameters
     ----------
-    samples : numpy.ndarray, shape (N,)
-        The samples :math:`x_i`.
+    blocks : callable
+        Yields the samples :math:`x_i` as 1-D ``float64`` arrays, together all
+        of them, each time it is called (:func:`blocks_of` an array, or
+        :meth:`emlib.dask_fit.Chunks.blocks`).
     params : MixtureParams
         The parameters the failed iteration started from.
     data : DataRange
@@ -214,27 +232,34 @@ def diagnose(samples: np.ndarray, params: MixtureParams, data: DataRange) -> tup
         distances = np.maximum(abs(data.low - params.means), abs(data.high - params.means)) / sds
     if (distances > OVERFLOW_DISTANCE).any():
         return "overflow", int(np.argmax(distances))
-    with np.errstate(divide="ignore", under="ignore"):
-        log_weights = np.log(params.weights)
+    k_range = range(params.n_components)
 
-        def log_weighted_density(k: int) -> np.ndarray:  # a_ki = log pi_k + log N(x_i | mu_k, sigma_k^2)
-            z = (samples - params.means[k]) / sds[k]
-            return log_weights[k] - 0.5 * np.log(2 * np.pi * params.variances[k]) - 0.5 * z**2
+    def responsibilities(samples: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        r""":math:`\gamma_{ik}` for one block, and :math:`\log \sum_k \pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)`."""
+        with np.errstate(divide="ignore", under="ignore"):  # log 0 = -inf for an empty weight; e^a may underflow to 0
+            log_weighted = [np.log(params.weights[k]) - 0.5 * np.log(2 * np.pi * params.variances[k])
+                            - 0.5 * ((samples - params.means[k]) / sds[k]) ** 2 for k in k_range]
+            log_total = functools.reduce(np.logaddexp, log_weighted)
+            return [np.exp(a - log_total) for a in log_weighted], log_total
 
-        log_total = log_weighted_density(0)
-        for k in range(1, params.n_components):
-            log_total = np.logaddexp(log_total, log_weighted_density(k))
-        moments = []
-        for k in range(params.n_components):
-            gamma = np.exp(log_weighted_density(k) - log_total)
-            total = gamma.sum()
-            if not total >= np.finfo(np.float64).tiny:
-                return "empty component", k
-            mean = gamma @ samples / total
-            moments.append(gamma @ (samples - mean) ** 2 / total)
-    if log_total.min() < LOG_SMALLEST_NORMAL:
+    totals, firsts, lowest = np.zeros(params.n_components), np.zeros(params.n_components), math.inf
+    for samples in blocks():
+        if samples.size:
+            gammas, log_total = responsibilities(samples)
+            lowest = min(lowest, float(log_total.min()))
+            totals += [gamma.sum() for gamma in gammas]
+            firsts += [gamma @ samples for gamma in gammas]
+    for k in k_range:
+        if not totals[k] >= np.finfo(np.float64).tiny:
+            return "empty component", k
+    if lowest < LOG_SMALLEST_NORMAL:
         return "underflow", None
-    collapsed = collapsed_component(np.array(moments), data)
+    means, seconds = firsts / totals, np.zeros(params.n_components)
+    for samples in blocks():
+        if samples.size:
+            gammas, _ = responsibilities(samples)
+            seconds += [gamma @ (samples - mean) ** 2 for gamma, mean in zip(gammas, means)]
+    collapsed = collapsed_component(seconds / totals, data)
     if collapsed is not None:
         return "collapse", collapsed
     return "other", None
@@ -377,7 +402,10 @@ def run_em(
         ``size`` (:math:`N`) and ``min()`` and ``max()`` (for
         :func:`emlib.validation.check_spread`); :mod:`emlib.dask_fit` checks a
         Dask array in one pass over its chunks, without gathering it. If a
-        step fails, the diagnosis reads ``x`` whole with ``check_data``.
+        step fails, :func:`diagnose` reads the samples block by block: from
+        ``validate``'s result if it has a ``blocks()`` method (as
+        :class:`emlib.dask_fit.Chunks`), else from ``x`` checked again with
+        ``check_data``.
 
     Warns
     -----
@@ -416,7 +444,7 @@ def run_em(
             SymmetricStartWarning,
             stacklevel=3,  # the caller of the fitter
         )
-    prepared = prepare(data)  # the steps' layout; a diagnosis after a breakdown re-reads ``x`` itself
+    prepared = prepare(data)  # the steps' layout; a diagnosis of an array after a breakdown re-reads ``x`` itself
     params = init
     history: list[float] = []
     converged = False
@@ -435,7 +463,8 @@ def run_em(
             if not math.isfinite(log_likelihood):
                 failure = f"log-likelihood {log_likelihood}"
         if failure:
-            cause, component = diagnose(check_data(x).ravel(), params, data_range)
+            blocks = data.blocks if hasattr(data, "blocks") else blocks_of(check_data(x))
+            cause, component = diagnose(blocks, params, data_range)
             raise breakdown(iteration, cause, component, data_range, log_space=log_space, error=failure) from None
         collapsed = collapsed_component(new_params.variances, data_range)
         if collapsed is not None:
