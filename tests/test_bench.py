@@ -330,3 +330,9 @@ def test_save_and_load_validate(records, tmp_path):
 def test_helpers_validate(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_help_names_the_dask_part(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--help"])
+    assert "python -m emlib.bench dask [--help]" in capsys.readouterr().out

@@ -1,12 +1,12 @@
-"""emlib.bench_dask: the quick run writes every part's records, keeps the parts it did not run,
-deletes its data, and refuses bad arguments before any work. No time measured here is checked;
+"""python -m emlib.bench dask (emlib.bench_dask): the quick run writes every part's records, keeps
+the parts it did not run, deletes its data, and refuses bad arguments before any work. No time measured here is checked;
 the book's recorded times are checked against what chapter 8 says of them."""
 
 import json
 
 import pytest
 
-from emlib import bench_dask
+from emlib import bench, bench_dask
 from emlib.book.dask_tables import out_of_core_breakdown
 
 IN_MEMORY = {"n_samples", "n_components", "workers", "chunks", "em_dask_seconds", "em_vectorized_seconds",
@@ -22,7 +22,7 @@ OUT_OF_CORE = {"n_samples", "n_components", "workers", "bytes", "chunk_samples",
 def quick_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dask-bench")
     data = folder / "data"
-    assert bench_dask.main(["--quick", "--out", str(folder), "--data-dir", str(data), "--no-progress"]) == 0
+    assert bench.main(["dask", "--quick", "--out", str(folder), "--data-dir", str(data), "--no-progress"]) == 0
     return folder, data
 
 
@@ -31,7 +31,7 @@ def test_quick_run_records_every_part_with_its_command(quick_run):
     parts = bench_dask.load(folder)
     assert set(parts) == set(bench_dask.PARTS)
     for part in parts.values():
-        assert part["command"].startswith("python -m emlib.bench_dask --quick")
+        assert part["command"].startswith("python -m emlib.bench dask --quick")
         assert {"cpu_count", "dask_versions", "memory_bytes"} <= set(part["environment"])
     (in_memory,) = parts["in-memory"]["records"]
     assert set(in_memory) == IN_MEMORY and in_memory["n_samples"] == 10**5 and in_memory["workers"] == 2
@@ -71,7 +71,7 @@ def test_bad_arguments_stop_with_one_line_before_any_work(tmp_path, capsys, argu
         bench_dask.main(["--quick", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path / "data"), *arguments])
     assert stopped.value.code == 2
     error = capsys.readouterr().err.strip().splitlines()
-    assert message in error[-1] and error[-1].startswith("python -m emlib.bench_dask: error:")
+    assert message in error[-1] and error[-1].startswith("python -m emlib.bench dask: error:")
     assert not (tmp_path / "out").exists() and not (tmp_path / "data").exists()
 
 
@@ -101,7 +101,7 @@ def test_the_books_recorded_results_are_what_chapter_8_says_they_are():
     parts = bench_dask.load_recorded()
     assert set(parts) == set(bench_dask.PARTS)
     for part, keys in [("in-memory", IN_MEMORY), ("scaling", SCALING), ("out-of-core", OUT_OF_CORE)]:
-        assert parts[part]["command"].startswith("python -m emlib.bench_dask")
+        assert parts[part]["command"].startswith("python -m emlib.bench dask")
         assert parts[part]["records"] and all(set(record) == keys for record in parts[part]["records"])
     environments = [part["environment"] for part in parts.values()]
     assert all(environment == environments[0] for environment in environments)  # one run: the parts compare

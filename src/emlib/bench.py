@@ -34,6 +34,11 @@ copy of the data that every fitter makes.
 
 The records, their table, plot and files are in :mod:`emlib.bench_report`
 (re-exported here).
+
+``python -m emlib.bench dask`` runs chapter 8's comparison instead:
+:func:`emlib.dask_fit.em_dask` against ``em_vectorized`` and the exp floor,
+in memory, from 1 to 2 workers and out of core (:mod:`emlib.bench_dask`,
+``python -m emlib.bench dask --help``).
 """
 
 from __future__ import annotations
@@ -527,11 +532,18 @@ def _problem_with_out(folder: str) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark from the command line: print the table, write bench.csv, bench.json and bench.png.
 
+    With ``dask`` as the first argument, run :func:`emlib.bench_dask.main` on the rest instead.
     Every argument is checked before any measurement, with argparse's
     one-line errors (exit status 2): sizes that are not sample counts or would
     not fit in this machine's memory, an ``--out`` that cannot be written.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["dask"]:
+        from emlib import bench_dask  # only this part needs Dask
+
+        return bench_dask.main(arguments[1:])
     parser = argument_parser("emlib.bench", __doc__)
+    parser.epilog = "python -m emlib.bench dask [--help]: chapter 8's em_dask, in memory and out of core"
     parser.add_argument("--quick", action="store_true", help="a few seconds: N = 1e3, 1e4 and K = 2, one repeat")
     parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N",
                         help=f"sample sizes, multiples of {COLUMNS}, e.g. 1e3 25500 1e6")
@@ -544,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="longest run (s) to measure a loop version (default 2)")
     parser.add_argument("--seed", type=_whole_number(0), default=0, help="seed of the data")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     settings = dict(QUICK) if args.quick else {"sizes": SIZES, "components": COMPONENTS}
     for option in ("sizes", "components", "fitters", "repeat", "loop_budget"):
         if getattr(args, option) is not None:
@@ -566,7 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         records = run_benchmark(**settings, seed=args.seed, progress=not args.no_progress)
     except (TypeError, ValueError) as err:
         parser.error(str(err))
-    command = shlex.join(["python", "-m", "emlib.bench", *(sys.argv[1:] if argv is None else argv)])
+    command = shlex.join(["python", "-m", "emlib.bench", *arguments])
     paths = save(records, args.out, command=command)
     paths["png"] = paths["json"].with_name("bench.png")
     _save_plots(records, paths["png"])

@@ -1,4 +1,4 @@
-r"""How :func:`emlib.dask_fit.em_dask` compares with ``em_vectorized``, in memory and out of core: ``python -m emlib.bench_dask``.
+r"""How :func:`emlib.dask_fit.em_dask` compares with ``em_vectorized``, in memory and out of core: ``python -m emlib.bench dask``.
 
 Three parts, each on a ``dask.distributed.LocalCluster`` of worker processes
 with one thread each, on data drawn from :func:`emlib.bench.bench_problem`:
@@ -38,7 +38,6 @@ import math
 import os
 import shlex
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -51,7 +50,7 @@ import numpy as np
 
 from emlib.bench import Progress, bench_problem, exp_floor_seconds, seconds_per_iteration
 from emlib.bench_report import environment
-from emlib.command_line import argument_parser, run
+from emlib.command_line import argument_parser
 from emlib.files import write_atomically
 from emlib.params import MixtureParams
 from emlib.sampling import sample
@@ -327,10 +326,10 @@ def load_recorded() -> dict:
     Raises
     ------
     FileNotFoundError
-        If there are none: run ``python -m emlib.bench_dask`` from the repository's root.
+        If there are none: run ``python -m emlib.bench dask`` from the repository's root.
     """
     if not (BOOK_DATA / JSON_NAME).is_file():
-        raise FileNotFoundError(f"no recorded results in {BOOK_DATA}: run python -m emlib.bench_dask")
+        raise FileNotFoundError(f"no recorded results in {BOOK_DATA}: run python -m emlib.bench dask")
     return load(BOOK_DATA)
 
 
@@ -344,9 +343,12 @@ def _parse_count(text: str) -> int:
     return int(value)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the parts asked for, print their results, and record them in ``--out``/dask-bench.json."""
-    parser = argument_parser("emlib.bench_dask", __doc__)
+def main(argv: Sequence[str]) -> int:
+    """Run the parts asked for, print their results, and record them in ``--out``/dask-bench.json.
+
+    ``argv`` are the arguments after ``python -m emlib.bench dask`` (:func:`emlib.bench.main` calls this).
+    """
+    parser = argument_parser("emlib.bench dask", __doc__)
     parser.add_argument("--quick", action="store_true", help="seconds: tiny sizes, for tests (the numbers mean nothing)")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to run (default: all)")
     parser.add_argument("--sizes", nargs="+", type=_parse_count, metavar="N", help="in-memory sizes (default 1e7 1e8)")
@@ -396,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ImportError:
             parser.error("the out-of-core part needs zarr: pip install 'zarr>=3.1'")
 
-    command = shlex.join(["python", "-m", "emlib.bench_dask", *(sys.argv[1:] if argv is None else argv)])
+    command = shlex.join(["python", "-m", "emlib.bench", "dask", *argv])
     steps = {"in-memory": len(set(settings["sizes"])), "scaling": workers, "out-of-core": 1}
     progress = Progress(sum(steps[part] for part in args.parts), enabled=not args.no_progress)
     timing = {"repeat": settings["repeat"], "min_seconds": settings["min_seconds"], "progress": progress}
@@ -430,7 +432,3 @@ def _short(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_short(v) for v in value) + "]"
     return str(value)
-
-
-if __name__ == "__main__":
-    run(main)
