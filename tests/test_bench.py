@@ -335,4 +335,4 @@ def test_helpers_validate(call, error, message):
 def test_help_names_the_dask_part(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--help"])
-    assert "python -m emlib.bench dask [--help]" in capsys.readouterr().out
+    assert "python -m emlib.bench dask [--help] (dask first)" in capsys.readouterr().out

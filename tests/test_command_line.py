@@ -91,3 +91,10 @@ def test_a_tool_started_with_stdout_closed_keeps_its_status():
 
 def test_help_works_without_docstrings():
     assert argument_parser("emlib.check", None).format_help().startswith("usage: python -m emlib.check")
+
+
+def test_the_old_dask_benchmark_command_says_where_it_went():
+    done = subprocess.run([sys.executable, "-m", "emlib.bench_dask", "--quick"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0 and done.stdout == ""
+    assert done.stderr == "python -m emlib.bench_dask: error: the command is python -m emlib.bench dask\n"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import emlib
 from emlib import EMBreakdownError, MixtureParams
-from emlib.driver import DataRange, blocks_of, diagnose
+from emlib.driver import DataRange, diagnose, in_blocks
 
 
 @st.composite
@@ -118,4 +118,15 @@ def diagnoses(draw):
 def test_a_diagnosis_does_not_depend_on_how_the_samples_are_cut(problem, block):
     x, params = problem
     data = DataRange(float(x.min()), float(x.max()), x.size)
-    assert diagnose(blocks_of(x, block), params, data) == diagnose(blocks_of(x), params, data)
+    whole = diagnose(lambda: [x], params, data)
+    assert diagnose(lambda: in_blocks(x, block), params, data) == whole
+    with np.errstate(all="raise"):  # the diagnosis keeps its own floating-point rules
+        assert diagnose(lambda: [x], params, data) == whole
+
+
+def test_a_diagnosis_keeps_its_own_floating_point_rules():
+    """Responsibilities near 1e-309 times the samples underflow; with np.seterr(all="raise") that must not stop it."""
+    x = np.array([-0.1, 0.0, 0.1, 0.9, 1.0, 1.1])
+    params = MixtureParams([0.0, 1.0], [5.63e-4, 5.63e-4], [0.5, 0.5])
+    with np.errstate(all="raise"):
+        assert diagnose(lambda: [x], params, DataRange(-0.1, 1.1, x.size)) == ("other", None)

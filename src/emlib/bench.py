@@ -543,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench_dask.main(arguments[1:])
     parser = argument_parser("emlib.bench", __doc__)
-    parser.epilog = "python -m emlib.bench dask [--help]: chapter 8's em_dask, in memory and out of core"
+    parser.epilog = "python -m emlib.bench dask [--help] (dask first): chapter 8's em_dask, in memory and out of core"
     parser.add_argument("--quick", action="store_true", help="a few seconds: N = 1e3, 1e4 and K = 2, one repeat")
     parser.add_argument("--sizes", nargs="+", type=_parse_size, metavar="N",
                         help=f"sample sizes, multiples of {COLUMNS}, e.g. 1e3 25500 1e6")

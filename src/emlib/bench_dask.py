@@ -38,6 +38,7 @@ import math
 import os
 import shlex
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -432,3 +433,7 @@ def _short(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_short(v) for v in value) + "]"
     return str(value)
+
+
+if __name__ == "__main__":  # the command moved; say where, rather than do nothing
+    sys.exit("python -m emlib.bench_dask: error: the command is python -m emlib.bench dask")

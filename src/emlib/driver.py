@@ -188,34 +188,36 @@ def collapsed_component(variances: np.ndarray, data: DataRange) -> int | None:
 
 
 DIAGNOSIS_BLOCK = 2**20
-"""Samples per block when :func:`diagnose` reads an array in memory: its extra memory is a few such blocks."""
+"""Samples per block in :func:`diagnose`: its extra memory is about :math:`2K` arrays of this many samples."""
 
 
-def blocks_of(samples: np.ndarray, size: int = DIAGNOSIS_BLOCK) -> Callable[[], Iterator[np.ndarray]]:
-    """What :func:`diagnose` reads: a function that yields ``samples``, flattened, in views of ``size`` samples."""
+def in_blocks(samples: np.ndarray, size: int = DIAGNOSIS_BLOCK) -> Iterator[np.ndarray]:
+    """``samples``, flattened, in views of at most ``size`` samples (nothing is copied)."""
     flat = samples.ravel()
-    return lambda: (flat[start:start + size] for start in range(0, flat.size, size))
+    return (flat[start:start + size] for start in range(0, flat.size, size))
 
 
 def diagnose(
-    blocks: Callable[[], Iterable[np.ndarray]], params: MixtureParams, data: DataRange
+    sources: Callable[[], Iterable[np.ndarray]], params: MixtureParams, data: DataRange
 ) -> tuple[str, int | None]:
     r"""Why an iteration from ``params`` broke down: the first of :data:`BREAKDOWN_CAUSES` that holds.
 
     The answer is computed from the numbers, not from the error a fitter
     raised (which differs between fitters), with a careful log-space E-step
-    and M-step that cannot break down themselves. It runs only after a
-    failure and reads the samples block by block, twice (the sums
-    :math:`\sum_i \gamma_{ik}` and :math:`\sum_i \gamma_{ik} x_i`, then
-    :math:`\sum_i \gamma_{ik} (x_i - \mu_k)^2`): :math:`O(NK)` time, and
-    a few arrays of one block's size, however large :math:`N` is.
+    and M-step that cannot break down themselves, whatever ``np.seterr`` says.
+    It runs only after a failure and reads the samples twice, in blocks of
+    :data:`DIAGNOSIS_BLOCK` (the sums :math:`\sum_i \gamma_{ik}` and
+    :math:`\sum_i \gamma_{ik} x_i`, then :math:`\sum_i \gamma_{ik} (x_i - \mu_k)^2`):
+    :math:`O(NK)` time, and about :math:`2K` arrays of one block's size
+    besides what ``sources`` holds, however large :math:`N` is.
 
     Parameters
     ----------
-    blocks : callable
-        Yields the samples :math:`x_i` as 1-D ``float64`` arrays, together all
-        of them, each time it is called (:func:`blocks_of` an array, or
-        :meth:`emlib.dask_fit.Chunks.blocks`).
+    sources : callable
+        Called twice; each call returns a fresh iterable of arrays that
+        together hold all the samples :math:`x_i` (``lambda: [x]`` for an
+        array in memory; :meth:`emlib.dask_fit.Chunks.blocks` yields one chunk
+        at a time).
     params : MixtureParams
         The parameters the failed iteration started from.
     data : DataRange
@@ -236,30 +238,33 @@ def diagnose(
 
     def responsibilities(samples: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         r""":math:`\gamma_{ik}` for one block, and :math:`\log \sum_k \pi_k \mathcal{N}(x_i \mid \mu_k, \sigma_k^2)`."""
-        with np.errstate(divide="ignore", under="ignore"):  # log 0 = -inf for an empty weight; e^a may underflow to 0
-            log_weighted = [np.log(params.weights[k]) - 0.5 * np.log(2 * np.pi * params.variances[k])
-                            - 0.5 * ((samples - params.means[k]) / sds[k]) ** 2 for k in k_range]
-            log_total = functools.reduce(np.logaddexp, log_weighted)
-            return [np.exp(a - log_total) for a in log_weighted], log_total
+        log_weighted = [np.log(params.weights[k]) - 0.5 * np.log(2 * np.pi * params.variances[k])
+                        - 0.5 * ((samples - params.means[k]) / sds[k]) ** 2 for k in k_range]
+        log_total = functools.reduce(np.logaddexp, log_weighted)
+        return [np.exp(a - log_total) for a in log_weighted], log_total
 
-    totals, firsts, lowest = np.zeros(params.n_components), np.zeros(params.n_components), math.inf
-    for samples in blocks():
-        if samples.size:
+    def blocks() -> Iterator[np.ndarray]:
+        return (block for source in sources() for block in in_blocks(np.asarray(source)) if block.size)
+
+    # log 0 = -inf for an empty weight; e^a and the products may underflow to 0
+    with np.errstate(divide="ignore", under="ignore"):
+        totals, firsts, lowest = np.zeros(params.n_components), np.zeros(params.n_components), math.inf
+        for samples in blocks():
             gammas, log_total = responsibilities(samples)
             lowest = min(lowest, float(log_total.min()))
             totals += [gamma.sum() for gamma in gammas]
             firsts += [gamma @ samples for gamma in gammas]
-    for k in k_range:
-        if not totals[k] >= np.finfo(np.float64).tiny:
-            return "empty component", k
-    if lowest < LOG_SMALLEST_NORMAL:
-        return "underflow", None
-    means, seconds = firsts / totals, np.zeros(params.n_components)
-    for samples in blocks():
-        if samples.size:
+        for k in k_range:
+            if not totals[k] >= np.finfo(np.float64).tiny:
+                return "empty component", k
+        if lowest < LOG_SMALLEST_NORMAL:
+            return "underflow", None
+        means, seconds = firsts / totals, np.zeros(params.n_components)
+        for samples in blocks():
             gammas, _ = responsibilities(samples)
             seconds += [gamma @ (samples - mean) ** 2 for gamma, mean in zip(gammas, means)]
-    collapsed = collapsed_component(seconds / totals, data)
+        moments = seconds / totals
+    collapsed = collapsed_component(moments, data)
     if collapsed is not None:
         return "collapse", collapsed
     return "other", None
@@ -463,8 +468,8 @@ def run_em(
             if not math.isfinite(log_likelihood):
                 failure = f"log-likelihood {log_likelihood}"
         if failure:
-            blocks = data.blocks if hasattr(data, "blocks") else blocks_of(check_data(x))
-            cause, component = diagnose(blocks, params, data_range)
+            samples = None if hasattr(data, "blocks") else check_data(x)
+            cause, component = diagnose(data.blocks if samples is None else lambda: [samples], params, data_range)
             raise breakdown(iteration, cause, component, data_range, log_space=log_space, error=failure) from None
         collapsed = collapsed_component(new_params.variances, data_range)
         if collapsed is not None:
