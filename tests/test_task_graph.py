@@ -88,4 +88,7 @@ def test_recorded_on_names_the_machine_and_the_versions():
                    "python": "3.11.7", "versions": {"numpy": "2.4.6", "scikit-learn": None},
                    "dask_versions": {"dask": "2026.8.0"}}
     assert dask_tables.recorded_on(environment) == (
-        "recorded 2026-11-30 on 2 processors, 25.3 GB of memory, Python 3.11.7; numpy 2.4.6, dask 2026.8.0")
+        "recorded 2026-11-30 on 2 processors, 25.3 GB of memory, Python 3.11.7\nnumpy 2.4.6, dask 2026.8.0")
+    many = {**environment, "versions": {f"package-{i}": "2026.11.30" for i in range(10)}}
+    _, *version_lines = dask_tables.recorded_on(many, width=40).splitlines()
+    assert len(version_lines) > 1 and max(len(line) for line in version_lines) <= 40

@@ -57,12 +57,18 @@ def out_of_core_table(part: Mapping) -> Table:
     )
 
 
-def recorded_on(environment: Mapping) -> str:
-    """One line on the machine and the versions a recorded part ran on, from its ``"environment"``."""
+def recorded_on(environment: Mapping, width: int = 72) -> str:
+    """Where a recorded part ran, from its ``"environment"``: the date and the machine, then the versions,
+    in lines of at most ``width`` characters (a printed line wider than the page's code box would scroll)."""
     versions = {**environment.get("versions", {}), **environment.get("dask_versions", {})}
-    packages = ", ".join(f"{name} {version}" for name, version in versions.items() if version)
-    return (f"recorded {environment['created'][:10]} on {environment['cpu_count']} processors, "
-            f"{environment['memory_bytes'] / GB:.1f} GB of memory, Python {environment['python']}; {packages}")
+    lines = [f"recorded {environment['created'][:10]} on {environment['cpu_count']} processors, "
+             f"{environment['memory_bytes'] / GB:.1f} GB of memory, Python {environment['python']}", ""]
+    for package in (f"{name} {version}" for name, version in versions.items() if version):
+        if lines[-1] and len(lines[-1]) + len(", ") + len(package) > width:
+            lines[-1] += ","
+            lines.append("")
+        lines[-1] += f", {package}" if lines[-1] else package
+    return "\n".join(line for line in lines if line)
 
 
 def out_of_core_breakdown(parts: Mapping) -> dict[str, float]:
