@@ -372,3 +372,10 @@ def test_without_a_requirements_file_the_packages_emlib_needs_are_still_checked(
     assert not missing.ok and "learner kit's folder" in missing.fix
     checked = {result.name for result in results}
     assert {"numpy", "scipy", "matplotlib"} <= checked  # emlib's own dependencies, from its metadata
+
+
+def test_a_requirements_extras_are_checked_too():
+    assert check.check_requirement("dask[array,distributed]>=2026.8").ok
+    result = check.check_requirement("dask[dataframe]>=2026.8")  # pandas and pyarrow are not in the environment
+    assert not result.ok
+    assert "pandas not installed" in result.detail and "for dask[dataframe]" in result.detail

@@ -347,8 +347,8 @@ def _local_project_name(target: str, base: Path) -> str | None:
     return match.group(1) if match and path.suffix in (".whl", ".gz", ".zip") else None
 
 
-def _parse_requirement(line: str, base: Path) -> tuple[str, object, object]:
-    """``(distribution name, version specifier or None, environment marker or None)`` of a requirement line.
+def _parse_requirement(line: str, base: Path) -> tuple[str, object, object, frozenset[str]]:
+    """``(distribution name, version specifier or None, environment marker or None, extras)`` of a requirement line.
 
     Raises ``ValueError`` (one line) if ``line`` is not a requirement, and
     ``RuntimeError`` if neither ``packaging`` nor ``pip`` is installed.
@@ -360,15 +360,15 @@ def _parse_requirement(line: str, base: Path) -> tuple[str, object, object]:
         except InvalidRequirement as err:
             error = str(err).splitlines()[0]
         else:
-            return requirement.name, requirement.specifier or None, requirement.marker
+            return requirement.name, requirement.specifier or None, requirement.marker, frozenset(requirement.extras)
     target = line[3:].strip() if line.startswith("-e ") else line
     egg = re.search(r"#egg=([A-Za-z0-9._-]+)", target)
     if egg:
-        return egg.group(1), None, None
+        return egg.group(1), None, None, frozenset()
     if "://" in target:
         raise ValueError(f"not a requirement: {line!r} (a URL without #egg=<name>: cannot tell what it installs)")
     if line.startswith("-e ") or target.startswith((".", "/", "~")) or target.endswith((".whl", ".tar.gz", ".zip")):
-        return _local_project_name(target, base) or PROJECT, None, None
+        return _local_project_name(target, base) or PROJECT, None, None, frozenset()
     raise ValueError(f"not a requirement: {line!r} ({error})")
 
 
@@ -402,7 +402,7 @@ def check_requirement(line: str, base: str | Path = ".") -> CheckResult:
     """
     if not isinstance(line, str):
         raise TypeError(f"line must be a string such as 'numpy>=2.4', got {type(line).__name__}")
-    name, specifier, marker = _parse_requirement(line, Path(base))
+    name, specifier, marker, extras = _parse_requirement(line, Path(base))
     if marker is not None and not marker.evaluate():
         return CheckResult(name, True, f"not needed here ({marker})")
     try:
@@ -411,7 +411,38 @@ def check_requirement(line: str, base: str | Path = ".") -> CheckResult:
         return CheckResult(name, False, "not installed", "")
     if specifier and not specifier.contains(version, prereleases=True):
         return CheckResult(name, False, f"{version} installed, the book needs {specifier}", "")
+    missing = _missing_for_extras(name, extras)
+    if missing:
+        return CheckResult(name, False, f"{version} installed, but {', '.join(missing)} "
+                           f"(for {name}[{','.join(sorted(extras))}])", "")
     return CheckResult(name, True, version + (f" (needs {specifier})" if specifier else ""))
+
+
+def _canonical(name: str) -> str:
+    """A distribution's name as PEP 503 compares them (``Dask_ML`` and ``dask-ml`` are one)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _missing_for_extras(name: str, extras: frozenset[str]) -> list[str]:
+    """What the ``extras`` of distribution ``name`` need and this environment lacks, e.g. ``["distributed not installed"]``."""
+    if not extras:
+        return []
+    Requirement, _, _ = _require_packaging()
+    missing = []
+    for line in importlib.metadata.requires(name) or []:
+        needed = Requirement(line)
+        if needed.marker is None or not any(needed.marker.evaluate({"extra": extra}) for extra in extras):
+            continue
+        if _canonical(needed.name) == _canonical(name):  # an extra that names other extras of the same package
+            continue
+        try:
+            version = importlib.metadata.version(needed.name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(f"{needed.name} not installed")
+            continue
+        if needed.specifier and not needed.specifier.contains(version, prereleases=True):
+            missing.append(f"{needed.name} {version} installed, {name} needs {needed.specifier}")
+    return missing
 
 
 def check_requirements_files(path: Path) -> list[CheckResult]:
