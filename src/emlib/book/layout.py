@@ -198,7 +198,7 @@ def plot_reduction_times(timings: Sequence[ReductionTiming], *, ax: Axes | None 
     for y, value in zip(positions, micros):
         ax.text(value, y, f" {value:.0f} µs" if value >= 10 else f" {value:.2g} µs", va="center", fontsize=SMALLEST_TEXT)
     ax.set_xlim(0, max(micros) * 1.45)
-    ax.set_xlabel("time per call (µs, measured on\nthe machine that built this page)")
+    ax.set_xlabel("time per call (µs, on the computer\nthat ran this notebook)")
     ax.set_title(title or "Summing the same numbers in two layouts", loc="right")  # over the labels too
     handles = [Patch(facecolor=colour, edgecolor="0.3", label=f"layout {name}") for name, colour in colours.items()]
     ax.legend(handles=handles, loc="lower right", frameon=False)
